@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net"
+
+	"github.com/lib/pq"
+
+	"congquy/internal/apperr"
+)
+
+var sqlTxReadOnly = sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+
+// constraintErrors translates database constraint names into errors a user can act on.
+// Each area adds its constraints here, next to nothing else: the database holds the
+// invariant, this table only explains it.
+var constraintErrors = map[string]*apperr.Error{
+	"units_code_key":        apperr.New(apperr.Conflict, "Mã đơn vị đã tồn tại.", "A unit with this code already exists.").OnField("code"),
+	"units_code_shape":      apperr.New(apperr.Invalid, "Mã đơn vị không hợp lệ.", "The unit code is not valid.").OnField("code"),
+	"units_parent_fixed":    apperr.New(apperr.Invalid, "Không thể chuyển đơn vị sang nhánh khác.", "A unit cannot move in the tree."),
+	"units_parent_id_fkey":  apperr.New(apperr.Invalid, "Đơn vị cấp trên không tồn tại.", "The parent unit does not exist.").OnField("parent_id"),
+	"users_login_key":       apperr.New(apperr.Conflict, "Tên đăng nhập đã được dùng.", "This login is taken.").OnField("login"),
+	"users_login_shape":     apperr.New(apperr.Invalid, "Tên đăng nhập gồm 2–64 ký tự a–z, 0–9, dấu chấm, gạch ngang, gạch dưới.", "A login is 2–64 characters a–z, 0–9, dot, hyphen or underscore.").OnField("login"),
+	"user_roles_in_subtree": apperr.New(apperr.Invalid, "Vai trò chỉ được giao trong phạm vi đơn vị của người dùng.", "A role can only be granted within the user's own unit and its sub-units.").OnField("unit_id"),
+}
+
+// translate turns database errors into apperr errors where the user can act on them, and
+// leaves everything else to be reported as internal.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := apperr.As(err); ok {
+		return err
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		if e, ok := constraintErrors[pqErr.Constraint]; ok {
+			return e.Wrap(err)
+		}
+		switch pqErr.Code.Class() {
+		case "08", "57": // connection exception, operator intervention (shutdown)
+			return apperr.New(apperr.Unavailable, "Cơ sở dữ liệu tạm thời không sẵn sàng.", "The database is temporarily unavailable.").Wrap(err)
+		}
+		switch pqErr.Code {
+		case "40001", "40P01": // serialization failure, deadlock: safe to retry
+			return apperr.New(apperr.Conflict, "Dữ liệu đang được người khác cập nhật; vui lòng thử lại.", "Someone else is changing this record; please try again.").Wrap(err)
+		case "55P03": // lock not available
+			return apperr.New(apperr.Conflict, "Bản ghi đang bị khóa; vui lòng thử lại.", "The record is locked; please try again.").Wrap(err)
+		}
+		return err
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) || errors.Is(err, sql.ErrConnDone) {
+		return apperr.New(apperr.Unavailable, "Cơ sở dữ liệu tạm thời không sẵn sàng.", "The database is temporarily unavailable.").Wrap(err)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return apperr.New(apperr.Unavailable, "Yêu cầu quá thời gian cho phép.", "The request took too long.").Wrap(err)
+	}
+	return err
+}

@@ -1,0 +1,39 @@
+package store
+
+import (
+	"strings"
+
+	"github.com/lib/pq"
+)
+
+// Page selects one page of a long list. Number counts from 1.
+type Page struct {
+	Number int
+	Size   int
+}
+
+// MaxPageSize bounds how many rows one request may ask for.
+const MaxPageSize = 200
+
+// limits returns LIMIT and OFFSET for the page, with defaults and bounds applied.
+func (p Page) limits() (int, int) {
+	size := p.Size
+	if size <= 0 {
+		size = 50
+	}
+	if size > MaxPageSize {
+		size = MaxPageSize
+	}
+	n := p.Number
+	if n < 1 {
+		n = 1
+	}
+	return size, (n - 1) * size
+}
+
+// escapeLike escapes the LIKE wildcards in a user's search text.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func pqInt64s(ids []int64) any { return pq.Array(ids) }

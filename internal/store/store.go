@@ -1,0 +1,131 @@
+// Package store is the only package that speaks SQL. Each exported method is one use
+// case that owns one transaction; writes record their audit event in that transaction.
+package store
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // the PostgreSQL driver
+
+	"congquy/internal/auth"
+)
+
+// AppRole is the database role the application serves as; it owns nothing and holds only
+// the privileges the migrations grant it.
+const AppRole = "congquy_app"
+
+// Store is congquy's data access: a pool connected as the application role.
+type Store struct {
+	db  *sqlx.DB
+	log *slog.Logger
+	now func() time.Time
+}
+
+// Options configure Open.
+type Options struct {
+	MaxConns int              // pool size; 0 means 32
+	Logger   *slog.Logger     // nil means slog.Default()
+	Now      func() time.Time // nil means time.Now; tests use a fake clock
+}
+
+// Open connects to url as the application role. If url connects as the owner, the role
+// is set at connection start (AppURL does that); production should give the application
+// its own login, a member of congquy_app.
+func Open(ctx context.Context, url string, o Options) (*Store, error) {
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if o.MaxConns == 0 {
+		o.MaxConns = 32
+	}
+	db.SetMaxOpenConns(o.MaxConns)
+	db.SetMaxIdleConns(o.MaxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Store{db: db, log: o.Logger, now: o.Now}, nil
+}
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB exposes the pool for the invariant checker and tests in other packages.
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// AppURL returns ownerURL changed so that its sessions act as the application role, and
+// with binary parameters (one round trip per statement instead of two).
+func AppURL(ownerURL string) string {
+	opt := "-c role=" + AppRole
+	if strings.HasPrefix(ownerURL, "postgres://") || strings.HasPrefix(ownerURL, "postgresql://") {
+		u, err := url.Parse(ownerURL)
+		if err != nil {
+			return ownerURL
+		}
+		q := u.Query()
+		q.Set("options", opt)
+		if q.Get("binary_parameters") == "" {
+			q.Set("binary_parameters", "yes")
+		}
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return ownerURL + " options='" + opt + "' binary_parameters=yes"
+}
+
+// tx is one use case's write transaction and the actor it runs for.
+type tx struct {
+	*sqlx.Tx
+	actor  auth.Actor
+	events int
+}
+
+// write runs fn in one transaction on behalf of actor and commits it. It refuses to
+// commit a transaction that recorded no audit event: no change goes unaudited.
+func (s *Store) write(ctx context.Context, actor auth.Actor, fn func(*tx) error) error {
+	sqltx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return translate(fmt.Errorf("begin: %w", err))
+	}
+	defer sqltx.Rollback() //nolint:errcheck // a no-op after Commit
+	t := &tx{Tx: sqltx, actor: actor}
+	if err := fn(t); err != nil {
+		return translate(err)
+	}
+	if t.events == 0 {
+		return fmt.Errorf("store: refusing to commit a change without an audit event")
+	}
+	if err := sqltx.Commit(); err != nil {
+		return translate(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// read runs fn in a read-only transaction that sees one snapshot.
+func (s *Store) read(ctx context.Context, fn func(*sqlx.Tx) error) error {
+	sqltx, err := s.db.BeginTxx(ctx, &sqlTxReadOnly)
+	if err != nil {
+		return translate(fmt.Errorf("begin: %w", err))
+	}
+	defer sqltx.Rollback() //nolint:errcheck // read-only
+	if err := fn(sqltx); err != nil {
+		return translate(err)
+	}
+	return nil
+}

@@ -1,0 +1,79 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"congquy/internal/config"
+	"congquy/internal/store"
+	"congquy/internal/testdb"
+)
+
+// testServer is a congquy server on a fresh database.
+type testServer struct {
+	*Server
+	store *store.Store
+	owner string
+}
+
+// mustServer builds a server on a fresh, migrated database with default configuration.
+func mustServer(t *testing.T) *testServer {
+	t.Helper()
+	owner := testdb.New(t)
+	st, err := store.Open(context.Background(), store.AppURL(owner), store.Options{MaxConns: 8})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	cfg := config.Load(func(string) string { return "" })
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Deps{Config: cfg, Store: st, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Version: "test"})
+	if err != nil {
+		t.Fatalf("new server: %v", err)
+	}
+	return &testServer{Server: s, store: st, owner: owner}
+}
+
+// do sends a request and returns the recorded response.
+func (s *testServer) do(t *testing.T, method, target string, body io.Reader, headers ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, target, body)
+	req.RemoteAddr = "127.0.0.1:40000"
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+// mustContain fails unless the body contains every string.
+func mustContain(t *testing.T, rec *httptest.ResponseRecorder, want ...string) {
+	t.Helper()
+	body := rec.Body.String()
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("response (status %d) lacks %q", rec.Code, w)
+		}
+	}
+}
+
+func form(kv ...string) (io.Reader, string, string) {
+	var b strings.Builder
+	for i := 0; i+1 < len(kv); i += 2 {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(kv[i] + "=" + kv[i+1])
+	}
+	return strings.NewReader(b.String()), "Content-Type", "application/x-www-form-urlencoded"
+}
+
+var _ = http.MethodGet

@@ -1,0 +1,48 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"congquy/internal/i18n"
+)
+
+// homeData is what the dashboard shows; later areas add their tiles.
+type homeData struct {
+	Units int
+}
+
+// home shows the dashboard.
+func (s *Server) home(c echo.Context) error {
+	n, err := s.store.CountUnits(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.show(c, "home/index", "home.title", homeData{Units: n})
+}
+
+const langCookie = "congquy_lang"
+
+// switchLang remembers the chosen language and goes back to the page the user was on.
+func (s *Server) switchLang(c echo.Context) error {
+	lang := i18n.Supported(c.FormValue("lang"))
+	c.SetCookie(&http.Cookie{
+		Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure(),
+	})
+	return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("next")))
+}
+
+// localPath returns next if it is a path on this site, else "/": redirects never leave
+// congquy.
+func localPath(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.HasPrefix(next, "/\\") || u.Host != "" || u.Scheme != "" {
+		return "/"
+	}
+	return u.RequestURI()
+}
