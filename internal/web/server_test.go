@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/labstack/echo/v4"
 
 	"congquy/internal/auth"
 	"congquy/internal/org"
@@ -187,6 +190,32 @@ func TestEveryRouteHasAPermission(t *testing.T) {
 		}
 		if _, ok := perms[r.Method+" "+r.Path]; !ok {
 			t.Errorf("route %s %s registered outside routes()", r.Method, r.Path)
+		}
+	}
+}
+
+// X-Forwarded-For is believed only from a configured proxy (the audit trail records
+// the client address).
+func TestClientAddressFromTrustedProxiesOnly(t *testing.T) {
+	trusted, _ := netip.ParsePrefix("10.0.0.0/8")
+	cases := []struct {
+		name    string
+		proxies []netip.Prefix
+		remote  string
+		want    string
+	}{
+		{"no proxies configured", nil, "10.1.1.1:1", "10.1.1.1"},
+		{"from a trusted proxy", []netip.Prefix{trusted}, "10.1.1.1:1", "198.51.100.7"},
+		{"from an untrusted peer", []netip.Prefix{trusted}, "203.0.113.9:1", "203.0.113.9"},
+	}
+	for _, c := range cases {
+		e := echo.New()
+		e.IPExtractor = ipExtractor(c.proxies)
+		req := httptestRequest(http.MethodGet, "/")
+		req.RemoteAddr = c.remote
+		req.Header.Set("X-Forwarded-For", "198.51.100.7")
+		if got := e.IPExtractor(req); got != c.want {
+			t.Errorf("%s: client = %s, want %s", c.name, got, c.want)
 		}
 	}
 }
