@@ -147,7 +147,9 @@ BEGIN
     IF closed IS NOT NULL THEN
         RAISE EXCEPTION 'period % of unit % is closed', to_char(NEW.period, 'MM/YYYY'), NEW.unit_id
             USING ERRCODE = 'check_violation', CONSTRAINT = 'journal_entries_period_open',
-                  DETAIL = NEW.unit_id::text || ' ' || to_char(NEW.period, 'YYYY-MM');
+                  DETAIL = (SELECT json_build_object('month', to_char(NEW.period, 'YYYY-MM'),
+                                'name_vi', u.name_vi, 'name_en', u.name_en)::text
+                            FROM units u WHERE u.id = NEW.unit_id);
     END IF;
     RETURN NEW;
 END
