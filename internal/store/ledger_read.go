@@ -186,6 +186,36 @@ type BalanceRow struct {
 // Closing is the balance at the end of the period.
 func (r BalanceRow) Closing() money.VND { return r.Opening.Add(r.Debit).Sub(r.Credit) }
 
+// OpeningDr and the three like it split a signed balance into its debit or credit side,
+// as the trial balance prints it (zero on the other side).
+func (r BalanceRow) OpeningDr() money.VND { return debitSide(r.Opening) }
+
+// OpeningCr is the opening balance on the credit side.
+func (r BalanceRow) OpeningCr() money.VND { return debitSide(r.Opening.Neg()) }
+
+// ClosingDr is the closing balance on the debit side.
+func (r BalanceRow) ClosingDr() money.VND { return debitSide(r.Closing()) }
+
+// ClosingCr is the closing balance on the credit side.
+func (r BalanceRow) ClosingCr() money.VND { return debitSide(r.Closing().Neg()) }
+
+func debitSide(v money.VND) money.VND {
+	if v.IsPositive() {
+		return v
+	}
+	return money.Zero
+}
+
+// TotalsRow is the totals line of the trial balance's on-balance accounts.
+type TotalsRow struct{ OpenDr, OpenCr, Dr, Cr, CloseDr, CloseCr money.VND }
+
+// Sum returns Totals as a row for templates.
+func (tb TrialBalance) Sum() TotalsRow {
+	var t TotalsRow
+	t.OpenDr, t.OpenCr, t.Dr, t.Cr, t.CloseDr, t.CloseCr = tb.Totals()
+	return t
+}
+
 // TrialBalance is a unit subtree's trial balance for a month.
 type TrialBalance struct {
 	UnitID int64
