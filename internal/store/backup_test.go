@@ -7,8 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"time"
 	"testing"
+	"time"
 
 	"congquy/internal/auth"
 	"congquy/internal/store"

@@ -167,4 +167,3 @@ func (s *Server) runVerification(actor auth.Actor) {
 		s.log.Error("audit verification", "error", err.Error())
 	}
 }
-

@@ -4,8 +4,8 @@ import (
 	"context"
 	"net/http/httptest"
 	"strconv"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 

@@ -141,16 +141,16 @@ func TestLedgerAndAuditPages(t *testing.T) {
 	}
 	d := strconv.FormatInt(dept.ID, 10)
 	pages := map[string][]string{
-		"/ledger/journal?unit=" + d + "&period=2026-03":                   {"Chi &lt;b&gt;tiền&lt;/b&gt; điện", "1.250.000 ₫", "#" + id},
-		"/ledger/entries/" + id:                                             {"Bút toán #" + id, "Tiền gửi Ngân hàng, Kho bạc", "ngoài bảng", "Đảo bút toán này"},
-		"/ledger/trial-balance?unit=" + d + "&period=2026-03":             {"Bảng cân đối tài khoản", "1.250.000 ₫", "Cộng"},
+		"/ledger/journal?unit=" + d + "&period=2026-03":                    {"Chi &lt;b&gt;tiền&lt;/b&gt; điện", "1.250.000 ₫", "#" + id},
+		"/ledger/entries/" + id:                                            {"Bút toán #" + id, "Tiền gửi Ngân hàng, Kho bạc", "ngoài bảng", "Đảo bút toán này"},
+		"/ledger/trial-balance?unit=" + d + "&period=2026-03":              {"Bảng cân đối tài khoản", "1.250.000 ₫", "Cộng"},
 		"/ledger/account-ledger?unit=" + d + "&period=2026-03&account=112": {"Sổ cái tài khoản", "-1.250.000 ₫"},
-		"/ledger/periods?unit=" + unit + "&year=2026":                     {"03/2026", "Đang mở", "Khóa sổ"},
-		"/reference/accounts?q=112":                                         {"Tiền gửi Ngân hàng, Kho bạc", "Thông tư 24/2024/TT-BTC"},
-		"/reference/accounts?q=3371":                                        {"Chưa đối chiếu"},
-		"/audit?entity=journal_entry":                                       {"journal_entry " + id, "unit:" + unit},
-		"/audit/history/journal_entry/" + id:                                {"Lịch sử journal_entry " + id, "1250000"},
-		"/audit/verify":                                                     {"Kiểm tra ngay"},
+		"/ledger/periods?unit=" + unit + "&year=2026":                      {"03/2026", "Đang mở", "Khóa sổ"},
+		"/reference/accounts?q=112":                                        {"Tiền gửi Ngân hàng, Kho bạc", "Thông tư 24/2024/TT-BTC"},
+		"/reference/accounts?q=3371":                                       {"Chưa đối chiếu"},
+		"/audit?entity=journal_entry":                                      {"journal_entry " + id, "unit:" + unit},
+		"/audit/history/journal_entry/" + id:                               {"Lịch sử journal_entry " + id, "1250000"},
+		"/audit/verify":                                                    {"Kiểm tra ngay"},
 	}
 	for path, want := range pages {
 		rec := s.do(t, http.MethodGet, path, nil)
