@@ -8,8 +8,10 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // Event is one audit event as stored.
@@ -79,6 +81,8 @@ const timeFormat = "2006-01-02T15:04:05.000000Z"
 // object with keys in byte order, no insignificant space, instants in UTC with six
 // fractional digits, integers as digits, absent values as null, and the before/after
 // documents re-encoded the same way (numbers kept as their literal digits, never floats).
+// Strings are escaped as encoding/json does without HTML escaping. The output is pinned
+// by TestCanonicalIsPinned: changing it would break every existing chain.
 func Canonical(chain string, seq int64, e Event) ([]byte, error) {
 	before, err := canonicalDoc(e.Before)
 	if err != nil {
@@ -88,13 +92,36 @@ func Canonical(chain string, seq int64, e Event) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("event %d after: %w", e.ID, err)
 	}
-	m := map[string]any{
-		"chain": chain, "seq": seq, "id": e.ID, "at": e.At.UTC().Format(timeFormat),
-		"unit_id": e.UnitID, "actor_id": e.ActorID, "actor_login": e.ActorLogin,
-		"action": e.Action, "entity": e.Entity, "entity_id": e.EntityID,
-		"before": before, "after": after, "request_id": e.RequestID, "ip": e.IP,
-	}
-	return encode(m)
+	b := make([]byte, 0, 256+len(e.Before)+len(e.After))
+	b = append(b, `{"action":`...)
+	b = appendString(b, e.Action)
+	b = append(b, `,"actor_id":`...)
+	b = appendIntPtr(b, e.ActorID)
+	b = append(b, `,"actor_login":`...)
+	b = appendString(b, e.ActorLogin)
+	b = append(b, `,"after":`...)
+	b = appendValue(b, after)
+	b = append(b, `,"at":"`...)
+	b = e.At.UTC().AppendFormat(b, timeFormat)
+	b = append(b, `","before":`...)
+	b = appendValue(b, before)
+	b = append(b, `,"chain":`...)
+	b = appendString(b, chain)
+	b = append(b, `,"entity":`...)
+	b = appendString(b, e.Entity)
+	b = append(b, `,"entity_id":`...)
+	b = appendString(b, e.EntityID)
+	b = append(b, `,"id":`...)
+	b = strconv.AppendInt(b, e.ID, 10)
+	b = append(b, `,"ip":`...)
+	b = appendString(b, e.IP)
+	b = append(b, `,"request_id":`...)
+	b = appendString(b, e.RequestID)
+	b = append(b, `,"seq":`...)
+	b = strconv.AppendInt(b, seq, 10)
+	b = append(b, `,"unit_id":`...)
+	b = appendIntPtr(b, e.UnitID)
+	return append(b, '}'), nil
 }
 
 // canonicalDoc decodes a JSON document keeping numbers as their text, for re-encoding
@@ -112,16 +139,107 @@ func canonicalDoc(raw Doc) (any, error) {
 	return v, nil
 }
 
-// encode writes v as compact JSON with map keys sorted (encoding/json sorts them) and
-// without HTML escaping, so that the bytes depend only on the values.
-func encode(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
+// appendValue writes a decoded document: objects with keys in byte order.
+func appendValue(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		return strconv.AppendBool(b, x)
+	case json.Number:
+		return append(b, x...)
+	case string:
+		return appendString(b, x)
+	case []any:
+		b = append(b, '[')
+		for i, el := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendValue(b, el)
+		}
+		return append(b, ']')
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, k)
+			b = append(b, ':')
+			b = appendValue(b, x[k])
+		}
+		return append(b, '}')
 	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+	panic(fmt.Sprintf("audit: unexpected %T in a decoded document", v))
+}
+
+func appendIntPtr(b []byte, p *int64) []byte {
+	if p == nil {
+		return append(b, "null"...)
+	}
+	return strconv.AppendInt(b, *p, 10)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string escaped exactly as encoding/json does with HTML
+// escaping off: quote, backslash and control characters escaped, U+2028 and U+2029 as
+// \u escapes, invalid UTF-8 replaced by U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // Hash links an event into its chain: SHA-256 of the previous hash followed by the
