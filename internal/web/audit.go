@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"congquy/internal/apperr"
 	"congquy/internal/auth"
 	"congquy/internal/i18n"
 	"congquy/internal/store"
@@ -60,8 +61,11 @@ type historyData struct {
 
 // auditHistory shows every event of one record, oldest first, with before and after.
 func (s *Server) auditHistory(c echo.Context) error {
-	f := store.AuditFilter{Within: scope(c, auth.PermAuditView), Entity: clip(c.Param("entity"), 60), EntityID: clip(c.Param("id"), 100),
+	f := store.AuditFilter{Within: scope(c, auth.PermAuditView), Entity: clip(c.QueryParam("entity"), 60), EntityID: clip(c.QueryParam("id"), 100),
 		Page: pageParam(c)}
+	if f.Entity == "" || f.EntityID == "" {
+		return apperr.New(apperr.Invalid, "Hãy chọn đối tượng và mã của nó.", "Choose a record kind and its id.")
+	}
 	rows, total, err := s.store.ListAudit(c.Request().Context(), f)
 	if err != nil {
 		return err

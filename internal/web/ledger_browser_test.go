@@ -51,7 +51,7 @@ func TestBrowserLedgerPages(t *testing.T) {
 		{"/ledger/periods?unit=" + o + "&year=2026", "table.data", "ledger-periods"},
 		{"/reference/accounts", "table.data", "reference-accounts"},
 		{"/audit", "table.data", "audit-log"},
-		{"/audit/history/journal_entry/" + strconv.FormatInt(first.ID, 10), "section.event", "audit-history"},
+		{"/audit/history?entity=journal_entry&id=" + strconv.FormatInt(first.ID, 10), "section.event", "audit-history"},
 	}
 	for _, sh := range shots {
 		b.Do(t, chromedp.Navigate(ts.URL+sh.path), chromedp.WaitVisible(chromedp.CSS(sh.wait)))

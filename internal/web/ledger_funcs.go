@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"sort"
 
 	"congquy/internal/audit"
 	"congquy/internal/i18n"
@@ -19,6 +20,36 @@ func init() {
 		return *p
 	}
 	funcs["pretty"] = pretty
+	funcs["changed"] = changed
+}
+
+// changed lists the top-level fields whose value differs between before and after, for
+// the history page's summary of each change.
+func changed(before, after audit.Doc) []string {
+	var b, a map[string]json.RawMessage
+	_ = json.Unmarshal(before, &b)
+	_ = json.Unmarshal(after, &a)
+	var out []string
+	for k, v := range a {
+		if w, ok := b[k]; !ok || !bytes.Equal(compact(v), compact(w)) {
+			out = append(out, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func compact(raw []byte) []byte {
+	var b bytes.Buffer
+	if json.Compact(&b, raw) != nil {
+		return raw
+	}
+	return b.Bytes()
 }
 
 // deref returns what a pointer points to, or "" for nil, for optional columns.

@@ -51,7 +51,7 @@ func (s *Server) routes() []route {
 
 		// Audit trail (inspectors).
 		{Method: http.MethodGet, Path: "/audit", Perm: auth.PermAuditView, Handler: s.auditLog},
-		{Method: http.MethodGet, Path: "/audit/history/:entity/:id", Perm: auth.PermAuditView, Handler: s.auditHistory},
+		{Method: http.MethodGet, Path: "/audit/history", Perm: auth.PermAuditView, Handler: s.auditHistory},
 		{Method: http.MethodGet, Path: "/audit/verify", Perm: auth.PermAuditView, Handler: s.auditVerifyPage},
 		{Method: http.MethodPost, Path: "/audit/verify", Perm: auth.PermAuditVerify, Handler: s.auditVerifyStart},
 	}
