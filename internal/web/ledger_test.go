@@ -149,8 +149,8 @@ func TestLedgerAndAuditPages(t *testing.T) {
 		"/reference/accounts?q=112":                                        {"Tiền gửi Ngân hàng, Kho bạc", "Thông tư 24/2024/TT-BTC"},
 		"/reference/accounts?q=3371":                                       {"Chưa đối chiếu"},
 		"/audit?entity=journal_entry":                                      {"journal_entry " + id, "unit:" + unit},
-		"/audit/history?entity=journal_entry&id=" + id:                               {"Lịch sử journal_entry " + id, "1250000"},
-		"/audit/verify":                                                    {"Kiểm tra ngay"},
+		"/audit/history?entity=journal_entry&id=" + id:                     {"Lịch sử journal_entry " + id, "1250000"},
+		"/audit/verify": {"Kiểm tra ngay"},
 	}
 	for path, want := range pages {
 		rec := s.do(t, http.MethodGet, path, nil)
