@@ -26,6 +26,12 @@ func (s *Store) ObserveSeals(f func(lag time.Duration)) { s.sealObserver = f }
 // returns 0 at once), appends each event to its chain in the order it finds them
 // committed. An event committed late with a lower id simply gets a later place.
 func (s *Store) SealAudit(ctx context.Context, max int) (int, error) {
+	return s.sealBatch(ctx, max, false)
+}
+
+// sealBatch seals one batch; wait says whether to wait for another sealer to finish
+// rather than return 0 at once.
+func (s *Store) sealBatch(ctx context.Context, max int, wait bool) (int, error) {
 	if max <= 0 {
 		max = 10000
 	}
@@ -34,8 +40,12 @@ func (s *Store) SealAudit(ctx context.Context, max int) (int, error) {
 		return 0, translate(fmt.Errorf("seal: begin: %w", err))
 	}
 	defer t.Rollback() //nolint:errcheck // a no-op after Commit
+	lock := `SELECT pg_try_advisory_xact_lock($1)`
+	if wait {
+		lock = `SELECT true FROM pg_advisory_xact_lock($1)`
+	}
 	var locked bool
-	if err := t.GetContext(ctx, &locked, `SELECT pg_try_advisory_xact_lock($1)`, sealLockKey); err != nil || !locked {
+	if err := t.GetContext(ctx, &locked, lock, sealLockKey); err != nil || !locked {
 		return 0, translate(err)
 	}
 	var events []audit.Event
@@ -144,11 +154,12 @@ func (s *Store) AuditHeads(ctx context.Context) ([]audit.Head, error) {
 	return out, nil
 }
 
-// SealAll seals until nothing committed is left unsealed.
+// SealAll seals until nothing committed is left unsealed, waiting for a sealer that is
+// already at work (the one in `serve`) rather than giving up.
 func (s *Store) SealAll(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n, err := s.SealAudit(ctx, 10000)
+		n, err := s.sealBatch(ctx, 10000, true)
 		total += n
 		if err != nil || n == 0 {
 			return total, err
