@@ -26,6 +26,9 @@ Usage:
   congquy migrate up|status                    apply or list schema migrations
   congquy demo                                 load demo data into an empty database
   congquy check                                run the invariant checker (exit 1 on violations)
+  congquy audit verify [--checkpoint FILE]…    recompute the audit chains, check checkpoints (exit 1 on failure)
+  congquy audit checkpoint [--out FILE]        sign the chain heads; write the exportable checkpoint file
+  congquy audit seal                           seal every committed audit event now
   congquy db env|exec -- CMD…                  print, or run CMD with, the DATABASE_URL congquy would use
   congquy version                              print the version
 
@@ -75,6 +78,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out, er
 		"demo":    cmdDemo,
 		"check":   cmdCheck,
 		"db":      cmdDB,
+		"audit":   cmdAudit,
 	}
 	switch cmd {
 	case "version", "--version", "-v":

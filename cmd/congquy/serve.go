@@ -47,10 +47,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	w, err := web.New(web.Deps{Config: e.cfg, Store: st, Logger: e.log, Version: version})
+	signer := keySigner(e)
+	w, err := web.New(web.Deps{Config: e.cfg, Store: st, Logger: e.log, Version: version, Signer: signer})
 	if err != nil {
 		return err
 	}
+	startAuditJobs(ctx, e, st, w.Registry(), signer)
 	fmt.Fprintf(e.out, "congquy %s is serving on %s\n", version, e.cfg.BaseURL)
 	return w.Run(ctx)
 }

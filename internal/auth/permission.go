@@ -21,6 +21,7 @@ const (
 	PermReferenceView   Permission = "reference.view"   // see codes, charts, norms, rate tables
 	PermReferenceManage Permission = "reference.manage" // import and edit reference data
 	PermLedgerView      Permission = "ledger.view"      // journal, trial balance, account ledger
+	PermLedgerPost      Permission = "ledger.post"      // post manual journal entries and reversals
 	PermPeriodsClose    Permission = "periods.close"    // close a month; propose or approve a reopening
 	PermAuditView       Permission = "audit.view"       // the audit log and an entity's history
 	PermAuditVerify     Permission = "audit.verify"     // run chain verification, take checkpoints
@@ -49,7 +50,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleFinanceOfficer: {PermUnitsView, PermReferenceView, PermLedgerView,
 		PermBudgetView, PermBudgetDraft, PermSpendView, PermSpendDraft,
 		PermRevenueView, PermRevenueDraft, PermAssetsView, PermFindingsRespond},
-	RoleChiefAccountant: {PermUnitsView, PermReferenceView, PermLedgerView, PermPeriodsClose,
+	RoleChiefAccountant: {PermUnitsView, PermReferenceView, PermLedgerView, PermLedgerPost, PermPeriodsClose,
 		PermBudgetView, PermBudgetApprove, PermSpendView, PermSpendApprove,
 		PermRevenueView, PermRevenueApprove, PermAssetsView, PermAssetsApprove, PermFindingsRespond},
 	RoleAssetManager: {PermUnitsView, PermReferenceView, PermAssetsView, PermAssetsManage,

@@ -49,6 +49,7 @@ type step struct {
 // steps are run in order; later areas depend on earlier ones.
 var steps = []step{
 	{"units", loadUnits},
+	{"ledger", loadLedger},
 }
 
 // Load fills an empty database with the demo data. It refuses a database that already

@@ -41,6 +41,9 @@ func TestDemoIsDeterministicAndLoadsOnce(t *testing.T) {
 		for _, u := range units {
 			codes[i] = append(codes[i], u.Code+"|"+u.NameVI)
 		}
+		if _, err := st.SealAll(ctx); err != nil {
+			t.Fatal(err)
+		}
 		res, err := st.Check(ctx, nil)
 		if err != nil {
 			t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"congquy/internal/auth"
 	"congquy/internal/config"
 	"congquy/internal/store"
 	"congquy/internal/testdb"
@@ -19,6 +20,7 @@ type testServer struct {
 	*Server
 	store *store.Store
 	owner string
+	actor *auth.Actor // set by actAs: every request runs as this actor
 }
 
 // mustServer builds a server on a fresh, migrated database with default configuration.
@@ -77,3 +79,5 @@ func form(kv ...string) (io.Reader, string, string) {
 }
 
 var _ = http.MethodGet
+
+type httpRecorder = httptest.ResponseRecorder

@@ -20,6 +20,9 @@ var navItems = []struct {
 }{
 	{"nav.home", "/", auth.PermPublic},
 	{"nav.units", "/units", auth.PermPublic},
+	{"nav.ledger", "/ledger/journal", auth.PermLedgerView},
+	{"nav.accounts", "/reference/accounts", auth.PermReferenceView},
+	{"nav.audit", "/audit", auth.PermAuditView},
 }
 
 // nav returns the links the page's actor may follow, the current one marked.

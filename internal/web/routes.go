@@ -34,6 +34,26 @@ func (s *Server) routes() []route {
 
 		// Organisation.
 		{Method: http.MethodGet, Path: "/units", Perm: auth.PermPublic, Handler: s.unitsList},
+
+		// Ledger and reference chart of accounts.
+		{Method: http.MethodGet, Path: "/ledger/account-ledger", Perm: auth.PermLedgerView, Handler: s.accountLedger},
+		{Method: http.MethodGet, Path: "/ledger/entries/:id", Perm: auth.PermLedgerView, Handler: s.entry},
+		{Method: http.MethodPost, Path: "/ledger/entries/:id/reverse", Perm: auth.PermLedgerPost, Handler: s.reverseEntry},
+		{Method: http.MethodGet, Path: "/ledger/journal", Perm: auth.PermLedgerView, Handler: s.journal},
+		{Method: http.MethodGet, Path: "/ledger/periods", Perm: auth.PermLedgerView, Handler: s.periods},
+		{Method: http.MethodPost, Path: "/ledger/periods/acts/:id/decide", Perm: auth.PermPeriodsClose, Handler: s.decideReopen},
+		{Method: http.MethodPost, Path: "/ledger/periods/close", Perm: auth.PermPeriodsClose, Handler: s.closePeriod},
+		{Method: http.MethodPost, Path: "/ledger/periods/reopen", Perm: auth.PermPeriodsClose, Handler: s.proposeReopen},
+		{Method: http.MethodGet, Path: "/ledger/trial-balance", Perm: auth.PermLedgerView, Handler: s.trialBalance},
+		{Method: http.MethodGet, Path: "/reference/accounts", Perm: auth.PermReferenceView, Handler: s.accountsList},
+		{Method: http.MethodPost, Path: "/api/v1/journal", Perm: auth.PermLedgerPost, Handler: s.apiPostEntry},
+		{Method: http.MethodPost, Path: "/api/v1/journal/:id/reverse", Perm: auth.PermLedgerPost, Handler: s.apiReverseEntry},
+
+		// Audit trail (inspectors).
+		{Method: http.MethodGet, Path: "/audit", Perm: auth.PermAuditView, Handler: s.auditLog},
+		{Method: http.MethodGet, Path: "/audit/history", Perm: auth.PermAuditView, Handler: s.auditHistory},
+		{Method: http.MethodGet, Path: "/audit/verify", Perm: auth.PermAuditView, Handler: s.auditVerifyPage},
+		{Method: http.MethodPost, Path: "/audit/verify", Perm: auth.PermAuditVerify, Handler: s.auditVerifyStart},
 	}
 }
 

@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,6 +26,9 @@ type Deps struct {
 	Logger  *slog.Logger
 	Version string
 	Now     func() time.Time // nil means time.Now
+	// Signer returns the audit signing key, for the checkpoint taken at period close;
+	// nil means no checkpoint is taken there (tests).
+	Signer func() (ed25519.PrivateKey, error)
 }
 
 // Server serves congquy over HTTP.
@@ -34,6 +38,8 @@ type Server struct {
 	log     *slog.Logger
 	version string
 	now     func() time.Time
+	signer  func() (ed25519.PrivateKey, error)
+	verify  *verifyRuns
 	cat     *i18n.Catalog
 	pages   *renderer
 	metrics *metrics
@@ -56,7 +62,7 @@ func New(d Deps) (*Server, error) {
 		d.Now = time.Now
 	}
 	s := &Server{
-		cfg: d.Config, store: d.Store, log: d.Logger, version: d.Version, now: d.Now,
+		cfg: d.Config, store: d.Store, log: d.Logger, version: d.Version, now: d.Now, signer: d.Signer, verify: newVerifyRuns(),
 		cat: cat, pages: pages, metrics: newMetrics(prometheus.NewRegistry()),
 	}
 	s.e = echo.New()
