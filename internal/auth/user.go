@@ -73,6 +73,9 @@ type UserForm struct {
 	UnitID   int64
 	Lang     string
 	Roles    []Role // roles on the user's own unit, at creation
+	// Chosen says the password was chosen by its user (the demo data's printed passwords)
+	// rather than being a temporary one to change at first sign-in. Forms never set it.
+	Chosen bool
 }
 
 var loginShape = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)

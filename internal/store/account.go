@@ -97,3 +97,9 @@ func (s *Store) SetOwnLang(ctx context.Context, actor auth.Actor, lang string) e
 			Before: map[string]any{"lang": actor.Lang}, After: map[string]any{"lang": lang}})
 	})
 }
+
+// Account returns the actor's own user with its unit, roles and recent history: the
+// account page.
+func (s *Store) Account(ctx context.Context, actor auth.Actor) (UserDetail, error) {
+	return s.userDetail(ctx, actor.UserID, []int64{actor.UnitID})
+}

@@ -116,11 +116,15 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]UserRow, int, er
 // User returns one user in the actor's users.manage scope, with its roles and history;
 // a user outside the scope is not found.
 func (s *Store) User(ctx context.Context, actor auth.Actor, id int64) (UserDetail, error) {
+	return s.userDetail(ctx, id, actor.Scope(auth.PermUsersManage))
+}
+
+func (s *Store) userDetail(ctx context.Context, id int64, scope []int64) (UserDetail, error) {
 	var d UserDetail
 	err := s.read(ctx, func(t *sqlx.Tx) error {
 		err := t.GetContext(ctx, &d.UserRow, `SELECT `+userRowColumns+` FROM users u JOIN units n ON n.id = u.unit_id
 			WHERE u.id = $1 AND u.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ANY($2))`,
-			id, pqInt64s(actor.Scope(auth.PermUsersManage)))
+			id, pqInt64s(nonNil(scope)))
 		if errors.Is(err, sql.ErrNoRows) {
 			return apperr.NotFoundf("người dùng", "user")
 		}
@@ -150,12 +154,12 @@ func (s *Store) CreateUser(ctx context.Context, actor auth.Actor, f auth.UserFor
 	}
 	var u auth.User
 	err := s.write(ctx, actor, func(t *tx) error {
-		if err := t.unitInScope(ctx, f.UnitID, actor.Scope(auth.PermUsersManage)); err != nil {
+		if err := t.unitInScope(ctx, f.UnitID, t.manageScope(ctx)); err != nil {
 			return err
 		}
 		err := t.GetContext(ctx, &u, `INSERT INTO users AS u (unit_id, login, full_name, email, lang, password_hash, must_change_password)
-			VALUES ($1, $2, $3, $4, $5, $6, true) RETURNING `+userColumns,
-			f.UnitID, f.Login, f.FullName, f.Email, f.Lang, passwordHash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+userColumns,
+			f.UnitID, f.Login, f.FullName, f.Email, f.Lang, passwordHash, !f.Chosen)
 		if err != nil {
 			return fmt.Errorf("insert user: %w", err)
 		}
@@ -175,7 +179,7 @@ func (s *Store) CreateUser(ctx context.Context, actor auth.Actor, f auth.UserFor
 func (s *Store) UpdateUser(ctx context.Context, actor auth.Actor, id int64, f auth.UserForm) (auth.User, error) {
 	var after auth.User
 	err := s.write(ctx, actor, func(t *tx) error {
-		before, err := t.lockUser(ctx, id, actor.Scope(auth.PermUsersManage))
+		before, err := t.lockUser(ctx, id, t.manageScope(ctx))
 		if err != nil {
 			return err
 		}
@@ -185,7 +189,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor auth.Actor, id int64, f au
 			return err
 		}
 		if f.UnitID != before.UnitID {
-			if err := t.unitInScope(ctx, f.UnitID, actor.Scope(auth.PermUsersManage)); err != nil {
+			if err := t.unitInScope(ctx, f.UnitID, t.manageScope(ctx)); err != nil {
 				return err
 			}
 			if _, err := t.ExecContext(ctx, `DELETE FROM user_roles r WHERE r.user_id = $1 AND r.unit_id NOT IN
@@ -212,7 +216,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor auth.Actor, id int64, f au
 // administrator cannot change its own roles.
 func (s *Store) SetUserRoles(ctx context.Context, actor auth.Actor, id int64, grants []auth.Grant) error {
 	return s.write(ctx, actor, func(t *tx) error {
-		before, err := t.lockUser(ctx, id, actor.Scope(auth.PermUsersManage))
+		before, err := t.lockUser(ctx, id, t.manageScope(ctx))
 		if err != nil {
 			return err
 		}
@@ -220,7 +224,7 @@ func (s *Store) SetUserRoles(ctx context.Context, actor auth.Actor, id int64, gr
 			return apperr.New(apperr.Forbidden, "Bạn không thể tự thay đổi vai trò của mình; hãy nhờ một quản trị viên khác.",
 				"You cannot change your own roles; ask another administrator.")
 		}
-		scope := actor.Scope(auth.PermUsersManage)
+		scope := t.manageScope(ctx)
 		var keep []auth.Grant
 		for _, g := range before.Grants {
 			in, err := t.inSubtrees(ctx, g.UnitID, scope)
@@ -265,7 +269,7 @@ func (s *Store) SetUserRoles(ctx context.Context, actor auth.Actor, id int64, gr
 // stop working at once) or enables it again. An administrator cannot disable itself.
 func (s *Store) SetUserDisabled(ctx context.Context, actor auth.Actor, id int64, disabled bool) error {
 	return s.write(ctx, actor, func(t *tx) error {
-		before, err := t.lockUser(ctx, id, actor.Scope(auth.PermUsersManage))
+		before, err := t.lockUser(ctx, id, t.manageScope(ctx))
 		if err != nil {
 			return err
 		}
@@ -296,7 +300,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, actor auth.Actor, id int64,
 // lost its authenticator or its password may be known to someone else.
 func (s *Store) ResetCredentials(ctx context.Context, actor auth.Actor, id int64, passwordHash string) error {
 	return s.write(ctx, actor, func(t *tx) error {
-		before, err := t.lockUser(ctx, id, actor.Scope(auth.PermUsersManage))
+		before, err := t.lockUser(ctx, id, t.manageScope(ctx))
 		if err != nil {
 			return err
 		}
@@ -337,6 +341,17 @@ func (s *Store) AssignableUnits(ctx context.Context, actor auth.Actor, root int6
 		return nil, translate(fmt.Errorf("subtree of unit %d: %w", root, err))
 	}
 	return slices.DeleteFunc(units, func(u org.Unit) bool { return !slices.Contains(sub, u.ID) }), nil
+}
+
+// manageScope is the actor's users.manage scope; congquy itself (the CLI bootstrapping a
+// deployment, the demo loader) may manage users anywhere.
+func (t *tx) manageScope(ctx context.Context) []int64 {
+	if !t.actor.IsSystem() {
+		return t.actor.Scope(auth.PermUsersManage)
+	}
+	var roots []int64
+	_ = t.SelectContext(ctx, &roots, `SELECT id FROM units WHERE parent_id IS NULL`)
+	return roots
 }
 
 // lockUser locks a user of the scope for a change and returns it with its grants.

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"congquy/internal/config"
 	"congquy/internal/store"
@@ -19,13 +20,25 @@ type testServer struct {
 	*Server
 	store *store.Store
 	owner string
+	logs  *logBuffer // everything the server logged
 }
 
 // mustServer builds a server on a fresh, migrated database with default configuration.
 func mustServer(t *testing.T) *testServer {
 	t.Helper()
+	return mustServerWith(t, nil)
+}
+
+// mustServerWith is mustServer with a clock (nil: the real one) shared by the server and
+// the store, for tests of timeouts and expiry.
+func mustServerWith(t *testing.T, clock *fakeClock) *testServer {
+	t.Helper()
 	owner := testdb.New(t)
-	st, err := store.Open(context.Background(), store.AppURL(owner), store.Options{MaxConns: 8})
+	var now func() time.Time
+	if clock != nil {
+		now = clock.Now
+	}
+	st, err := store.Open(context.Background(), store.AppURL(owner), store.Options{MaxConns: 8, Now: now})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -34,11 +47,12 @@ func mustServer(t *testing.T) *testServer {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Deps{Config: cfg, Store: st, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Version: "test"})
+	logs := &logBuffer{}
+	s, err := New(Deps{Config: cfg, Store: st, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Version: "test", Now: now})
 	if err != nil {
 		t.Fatalf("new server: %v", err)
 	}
-	return &testServer{Server: s, store: st, owner: owner}
+	return &testServer{Server: s, store: st, owner: owner, logs: logs}
 }
 
 // do sends a request and returns the recorded response.

@@ -18,8 +18,9 @@ var navItems = []struct {
 	label, href string
 	perm        auth.Permission
 }{
-	{"nav.home", "/", auth.PermPublic},
-	{"nav.units", "/units", auth.PermPublic},
+	{"nav.home", "/", auth.PermSignedIn},
+	{"nav.units", "/units", auth.PermUnitsView},
+	{"nav.users", "/users", auth.PermUsersManage},
 }
 
 // nav returns the links the page's actor may follow, the current one marked.

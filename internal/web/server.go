@@ -25,6 +25,9 @@ type Deps struct {
 	Logger  *slog.Logger
 	Version string
 	Now     func() time.Time // nil means time.Now
+	// SessionKey signs anonymous CSRF tokens and enrolment forms; main reads it from
+	// CONGQUY_SESSION_KEY_FILE. Nil means a random key for this process (tests).
+	SessionKey []byte
 }
 
 // Server serves congquy over HTTP.
@@ -37,6 +40,7 @@ type Server struct {
 	cat     *i18n.Catalog
 	pages   *renderer
 	metrics *metrics
+	id      *identity
 	e       *echo.Echo
 	http    *http.Server
 }
@@ -59,6 +63,7 @@ func New(d Deps) (*Server, error) {
 		cfg: d.Config, store: d.Store, log: d.Logger, version: d.Version, now: d.Now,
 		cat: cat, pages: pages, metrics: newMetrics(prometheus.NewRegistry()),
 	}
+	s.id = newIdentity(d)
 	s.e = echo.New()
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.handleError
@@ -90,6 +95,7 @@ func (s *Server) Echo() *echo.Echo { return s.e }
 func (s *Server) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.ListenAndServe() }()
+	go s.purgeLoop(ctx)
 	s.log.Info("serving", "addr", s.cfg.Addr, "base_url", s.cfg.BaseURL, "version", s.version)
 	select {
 	case err := <-errc:
