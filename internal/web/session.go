@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -94,8 +95,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		ctx, err := sm.Load(req.Context(), token)
 		if err != nil {
-			s.log.Warn("load session", "request_id", reqID(c), "error", clean(err.Error()))
-			ctx, _ = sm.Load(req.Context(), "")
+			return fmt.Errorf("load session: %w", err)
 		}
 		c.SetRequest(req.WithContext(ctx))
 		c.Response().Header().Add("Vary", "Cookie")
