@@ -27,6 +27,7 @@ Usage:
   congquy demo                                 load demo data into an empty database
   congquy check                                run the invariant checker (exit 1 on violations)
   congquy db env|exec -- CMD…                  print, or run CMD with, the DATABASE_URL congquy would use
+  congquy user create --login L --unit CODE --role R   create a user; prints a temporary password
   congquy version                              print the version
 
 Configuration comes from the environment (see README.md): DATABASE_URL, CONGQUY_ADDR,
@@ -75,6 +76,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out, er
 		"demo":    cmdDemo,
 		"check":   cmdCheck,
 		"db":      cmdDB,
+		"user":    cmdUser,
 	}
 	switch cmd {
 	case "version", "--version", "-v":

@@ -432,3 +432,16 @@ func nonNil(ids []int64) []int64 {
 	}
 	return ids
 }
+
+// UnitByCode returns the unit with the code (case-insensitive): for the command line.
+func (s *Store) UnitByCode(ctx context.Context, code string) (org.Unit, error) {
+	var u org.Unit
+	err := s.db.GetContext(ctx, &u, `SELECT `+unitColumns+` FROM units u WHERE u.code = upper($1)`, code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, apperr.NotFoundf("đơn vị", "unit")
+	}
+	if err != nil {
+		return u, translate(fmt.Errorf("unit %s: %w", code, err))
+	}
+	return u, nil
+}
