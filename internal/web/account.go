@@ -94,7 +94,7 @@ func (s *Server) changePassword(c echo.Context) error {
 	}
 	s.id.sessions.Put(ctx, sessEpoch, epoch)
 	s.securityLog(c, "password_change", &a)
-	setFlash(c, "success", s.newPage(c, "", nil).T("password.changed"))
+	setFlash(c, "success", s.msg(c, "password.changed"))
 	return redirect(c, "/account")
 }
 

@@ -59,6 +59,9 @@ func (s *Server) guard(p auth.Permission) echo.MiddlewareFunc {
 				if wantsJSON(c) {
 					return errSignIn
 				}
+				if ended, _ := c.Get(ctxSessionEnded).(bool); ended {
+					setFlash(c, "info", s.msg(c, "login.session_ended"))
+				}
 				return redirect(c, signInURL(c))
 			}
 			if a.ReadOnly && !safeMethod(c.Request().Method) {

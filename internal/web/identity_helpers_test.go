@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -192,3 +193,5 @@ func encodeForm(kv ...string) string {
 	}
 	return strings.Join(v, "&")
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

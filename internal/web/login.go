@@ -9,6 +9,7 @@ import (
 
 	"congquy/internal/apperr"
 	"congquy/internal/auth"
+	"congquy/internal/i18n"
 	"congquy/internal/store"
 )
 
@@ -214,8 +215,7 @@ func (s *Server) finishLogin(c echo.Context, u auth.User, proof store.SecondFact
 	s.securityLog(c, "login", &actor, "factor", factor)
 	c.Set(ctxLang, u.Lang)
 	if !u.MFAEnabled() && !u.MustEnrolMFA(s.id.mfaGrace, s.now()) {
-		p := s.newPage(c, "", nil)
-		setFlash(c, "warning", p.T("mfa.grace_notice", "Deadline", p.DateTime(u.MFADeadline(s.id.mfaGrace, s.now()))))
+		setFlash(c, "warning", s.msg(c, "mfa.grace_notice", "Deadline", i18n.DateTime(langOf(c), u.MFADeadline(s.id.mfaGrace, s.now()))))
 	}
 	return redirect(c, next)
 }

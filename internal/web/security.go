@@ -49,3 +49,8 @@ func (s *Server) auditRefusal(c echo.Context, a auth.Actor, ev store.SecurityEve
 		s.log.Error("audit security event", "request_id", reqID(c), "event", ev.Action, "error", clean(err.Error()))
 	}
 }
+
+// msg translates a message id into the request's language, for flash messages.
+func (s *Server) msg(c echo.Context, id string, kv ...any) string {
+	return page{Lang: langOf(c), cat: s.cat}.T(id, kv...)
+}

@@ -73,7 +73,7 @@ func (s *Server) revokeToken(c echo.Context) error {
 		return err
 	}
 	s.securityLog(c, "token_revoke", &a, "token_id", id)
-	setFlash(c, "success", s.newPage(c, "", nil).T("tokens.revoked"))
+	setFlash(c, "success", s.msg(c, "tokens.revoked"))
 	return redirect(c, "/account/tokens")
 }
 

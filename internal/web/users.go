@@ -204,7 +204,7 @@ func (s *Server) userUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	setFlash(c, "success", s.newPage(c, "", nil).T("users.saved"))
+	setFlash(c, "success", s.msg(c, "users.saved"))
 	return redirect(c, "/users/"+strconv.FormatInt(u.ID, 10))
 }
 
@@ -233,7 +233,7 @@ func (s *Server) userRoles(c echo.Context) error {
 		return err
 	}
 	s.securityLog(c, "roles_change", &a, "target_user_id", d.User.ID, "grants", len(grants))
-	setFlash(c, "success", s.newPage(c, "", nil).T("users.roles_saved"))
+	setFlash(c, "success", s.msg(c, "users.roles_saved"))
 	return redirect(c, "/users/"+strconv.FormatInt(d.User.ID, 10))
 }
 
@@ -270,7 +270,7 @@ func (s *Server) setDisabled(c echo.Context, disabled bool) error {
 		event, msg = "user_disable", "users.disabled"
 	}
 	s.securityLog(c, event, &a, "target_user_id", d.User.ID)
-	setFlash(c, "success", s.newPage(c, "", nil).T(msg))
+	setFlash(c, "success", s.msg(c, msg))
 	return redirect(c, "/users/"+strconv.FormatInt(d.User.ID, 10))
 }
 
