@@ -30,6 +30,10 @@ func (s *Server) authenticateToken(c echo.Context, next echo.HandlerFunc) error 
 	}
 	actor := u.Actor(reqID(c), c.RealIP())
 	actor.Subtrees, actor.ReadOnly = subtrees, tok.ReadOnly
+	if tok.ReadOnly && !safeMethod(c.Request().Method) {
+		s.securityLog(c, "access_denied", &actor, "reason", "read_only_token")
+		return errReadOnly
+	}
 	c.Set(ctxActor, &actor)
 	c.Set(ctxLang, u.Lang)
 	return next(c)
