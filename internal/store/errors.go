@@ -24,6 +24,9 @@ var constraintErrors = map[string]*apperr.Error{
 	"users_login_key":       apperr.New(apperr.Conflict, "Tên đăng nhập đã được dùng.", "This login is taken.").OnField("login"),
 	"users_login_shape":     apperr.New(apperr.Invalid, "Tên đăng nhập gồm 2–64 ký tự a–z, 0–9, dấu chấm, gạch ngang, gạch dưới.", "A login is 2–64 characters a–z, 0–9, dot, hyphen or underscore.").OnField("login"),
 	"user_roles_in_subtree": apperr.New(apperr.Invalid, "Vai trò chỉ được giao trong phạm vi đơn vị của người dùng.", "A role can only be granted within the user's own unit and its sub-units.").OnField("unit_id"),
+	"user_roles_role_fkey":  apperr.New(apperr.Invalid, "Vai trò không hợp lệ.", "Unknown role.").OnField("roles"),
+	"api_tokens_name_check": apperr.New(apperr.Invalid, "Tên mã truy cập dài 1–100 ký tự.", "A token name is 1–100 characters.").OnField("name"),
+	"api_tokens_hash_key":   apperr.New(apperr.Conflict, "Mã truy cập trùng; hãy tạo lại.", "Token collision; create it again."),
 }
 
 // translate turns database errors into apperr errors where the user can act on them, and
