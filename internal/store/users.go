@@ -103,7 +103,7 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]UserRow, int, er
 		if err := t.GetContext(ctx, &total, count.String(), count.Args()...); err != nil {
 			return fmt.Errorf("count users: %w", err)
 		}
-		list := where(newQuery(`SELECT ` + userRowColumns + ` FROM users u JOIN units n ON n.id = u.unit_id`)).
+		list := where(newQuery(`SELECT `+userRowColumns+` FROM users u JOIN units n ON n.id = u.unit_id`)).
 			orderBy(userOrders, f.Sort, "u.login").page(f.Page)
 		return t.SelectContext(ctx, &rows, list.String(), list.Args()...)
 	})

@@ -79,15 +79,4 @@ func mustContain(t *testing.T, rec *httptest.ResponseRecorder, want ...string) {
 	}
 }
 
-func form(kv ...string) (io.Reader, string, string) {
-	var b strings.Builder
-	for i := 0; i+1 < len(kv); i += 2 {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(kv[i] + "=" + kv[i+1])
-	}
-	return strings.NewReader(b.String()), "Content-Type", "application/x-www-form-urlencoded"
-}
-
 var _ = http.MethodGet

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -233,9 +232,6 @@ func (s *Server) signIn(c echo.Context, u auth.User) error {
 	sm.Put(ctx, sessCSRF, newToken())
 	return nil
 }
-
-// errSessionGone is what a step of sign-in says when its session has ended.
-var errSessionGone = errors.New("session gone")
 
 // purgeLoop deletes expired sessions and old failed-login rows every ten minutes until
 // ctx ends.
