@@ -161,6 +161,8 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		actor.Subtrees = subtrees
 		c.Set(ctxActor, &actor)
 		c.Set(ctxLang, u.Lang)
+		// What a signed-in user sees is for that user only: no cache keeps it.
+		c.Response().Header().Set("Cache-Control", "no-store")
 		if to := s.restriction(c, u, now); to != "" {
 			return redirect(c, to)
 		}
