@@ -30,6 +30,7 @@ Usage:
   congquy audit checkpoint [--out FILE]        sign the chain heads; write the exportable checkpoint file
   congquy audit seal                           seal every committed audit event now
   congquy db env|exec -- CMD…                  print, or run CMD with, the DATABASE_URL congquy would use
+  congquy user create --login L --unit CODE --role R   create a user; prints a temporary password
   congquy version                              print the version
 
 Configuration comes from the environment (see README.md): DATABASE_URL, CONGQUY_ADDR,
@@ -79,6 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out, er
 		"check":   cmdCheck,
 		"db":      cmdDB,
 		"audit":   cmdAudit,
+		"user":    cmdUser,
 	}
 	switch cmd {
 	case "version", "--version", "-v":

@@ -47,8 +47,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	key, err := sessionKey(e.cfg.SessionKeyFile)
+	if err != nil {
+		return err
+	}
+	if !e.cfg.Secure() {
+		e.log.Warn("CONGQUY_BASE_URL is plain http on a host other than localhost: browsers will not keep congquy's Secure session cookies; serve it over https", "base_url", e.cfg.BaseURL)
+	}
 	signer := keySigner(e)
-	w, err := web.New(web.Deps{Config: e.cfg, Store: st, Logger: e.log, Version: version, Signer: signer})
+	w, err := web.New(web.Deps{Config: e.cfg, Store: st, Logger: e.log, Version: version, SessionKey: key, Signer: signer})
 	if err != nil {
 		return err
 	}

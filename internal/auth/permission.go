@@ -85,7 +85,7 @@ func (a Actor) Can(p Permission) bool {
 // that store queries filter by. The acting unit always comes from here, never from the
 // request.
 func (a Actor) Scope(p Permission) []int64 {
-	var roots []int64
+	roots := []int64{} // never nil: nil means "no filter" to store filters
 	for _, g := range a.Grants {
 		if RoleHas(g.Role, p) {
 			roots = append(roots, g.UnitID)

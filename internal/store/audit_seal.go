@@ -40,12 +40,12 @@ func (s *Store) sealBatch(ctx context.Context, max int, wait bool) (int, error) 
 		return 0, translate(fmt.Errorf("seal: begin: %w", err))
 	}
 	defer t.Rollback() //nolint:errcheck // a no-op after Commit
-	lock := `SELECT pg_try_advisory_xact_lock($1)`
+	lock := newQuery(`SELECT pg_try_advisory_xact_lock(?)`, sealLockKey)
 	if wait {
-		lock = `SELECT true FROM pg_advisory_xact_lock($1)`
+		lock = newQuery(`SELECT true FROM pg_advisory_xact_lock(?)`, sealLockKey)
 	}
 	var locked bool
-	if err := t.GetContext(ctx, &locked, lock, sealLockKey); err != nil || !locked {
+	if err := t.GetContext(ctx, &locked, lock.String(), lock.Args()...); err != nil || !locked {
 		return 0, translate(err)
 	}
 	var events []audit.Event

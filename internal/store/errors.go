@@ -34,6 +34,9 @@ var constraintErrors = map[string]*apperr.Error{
 	"period_acts_one_open_proposal":  apperr.New(apperr.Conflict, "Kỳ này đã có một đề nghị mở lại đang chờ duyệt.", "This period already has a reopening proposal awaiting a decision."),
 	"accounts_no_overlap":            apperr.New(apperr.Conflict, "Tài khoản đã có một phiên bản hiệu lực trong khoảng thời gian này.", "The account already has a version in force in this time.").OnField("valid_from"),
 	"user_roles_in_subtree":          apperr.New(apperr.Invalid, "Vai trò chỉ được giao trong phạm vi đơn vị của người dùng.", "A role can only be granted within the user's own unit and its sub-units.").OnField("unit_id"),
+	"user_roles_role_fkey":           apperr.New(apperr.Invalid, "Vai trò không hợp lệ.", "Unknown role.").OnField("roles"),
+	"api_tokens_name_check":          apperr.New(apperr.Invalid, "Tên mã truy cập dài 1–100 ký tự.", "A token name is 1–100 characters.").OnField("name"),
+	"api_tokens_hash_key":            apperr.New(apperr.Conflict, "Mã truy cập trùng; hãy tạo lại.", "Token collision; create it again."),
 }
 
 // translate turns database errors into apperr errors where the user can act on them, and

@@ -122,9 +122,9 @@ func (s *Server) entry(c echo.Context) error {
 
 // reverseEntry posts the reversal of an entry from the entry page's form.
 func (s *Server) reverseEntry(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := s.reversibleEntry(c)
 	if err != nil {
-		return apperr.NotFoundf("bút toán", "journal entry")
+		return err
 	}
 	date, err := ledger.ParseDate(c.FormValue("date"))
 	if err != nil {
@@ -208,4 +208,17 @@ func (s *Server) checkpointAtClose(ctx context.Context) {
 	if err != nil {
 		s.log.Error("checkpoint at period close", "error", err.Error())
 	}
+}
+
+// reversibleEntry returns the id of the entry named in the path if the actor may reverse
+// it; another unit's entry is not found, before any input is looked at.
+func (s *Server) reversibleEntry(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return 0, apperr.NotFoundf("bút toán", "journal entry")
+	}
+	if _, err := s.store.EntryByID(c.Request().Context(), mustActor(c).Scope(auth.PermLedgerPost), id); err != nil {
+		return 0, err
+	}
+	return id, nil
 }

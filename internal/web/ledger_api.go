@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -55,9 +54,9 @@ func (s *Server) apiPostEntry(c echo.Context) error {
 
 // apiReverseEntry posts the reversal of an entry.
 func (s *Server) apiReverseEntry(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := s.reversibleEntry(c)
 	if err != nil {
-		return apperr.NotFoundf("bút toán", "journal entry")
+		return err
 	}
 	var in struct {
 		Date   string `json:"date"`

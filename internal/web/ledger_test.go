@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/labstack/echo/v4"
 
 	"congquy/internal/auth"
@@ -20,23 +19,14 @@ import (
 // (the identity area's session middleware does this in production).
 func (s *testServer) actAs(t *testing.T, unit int64, login string, roles ...auth.Role) auth.Actor {
 	t.Helper()
-	db, err := sqlx.Open("postgres", s.owner)
+	u, err := s.store.UnitByID(context.Background(), unit)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	var id int64
-	if err := db.Get(&id, `INSERT INTO users (unit_id, login, full_name) VALUES ($1, $2, $2) RETURNING id`, unit, login); err != nil {
-		t.Fatal(err)
-	}
-	a := auth.Actor{UserID: id, Login: login, UnitID: unit}
-	for _, r := range roles {
-		if _, err := db.Exec(`INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)`, id, r, unit); err != nil {
-			t.Fatal(err)
-		}
-		a.Grants = append(a.Grants, auth.Grant{Role: r, UnitID: unit})
-	}
+	user := s.mustUser(t, login, u, roles...)
+	a := user.Actor("", "")
 	s.actor = &a
+	s.ui = s.signedIn(t, user)
 	return a
 }
 

@@ -44,8 +44,8 @@ func (s *Server) periods(c echo.Context) error {
 // periodForm reads the unit and month of a period form.
 func periodForm(c echo.Context) (int64, time.Time, error) {
 	unit, err := strconv.ParseInt(c.FormValue("unit"), 10, 64)
-	if err != nil {
-		return 0, time.Time{}, apperr.NotFoundf("đơn vị", "unit")
+	if err != nil || unit <= 0 {
+		return 0, time.Time{}, apperr.New(apperr.Invalid, "Hãy chọn đơn vị.", "Choose a unit.").OnField("unit")
 	}
 	m, err := ledger.ParseMonth(c.FormValue("period"))
 	return unit, m, err
