@@ -62,12 +62,22 @@ func main() {
 
 // harness is one benchmark run's state.
 type harness struct {
-	log   *slog.Logger
-	p     profile
-	bin   string
-	srv   *pgserver.Server
-	dbURL string // the congquy database of this run (owner)
-	rep   *bench.Report
+	log     *slog.Logger
+	p       profile
+	bin     string
+	srv     *pgserver.Server
+	dbURL   string // the congquy database of this run (owner)
+	dataDir string // CONGQUY_DATA_DIR of the measured binary (its keys)
+	full    bool
+	rep     *bench.Report
+}
+
+// cmd is the command that reproduces this run's figures.
+func (h *harness) cmd() string {
+	if h.full {
+		return "make bench FULL=1"
+	}
+	return "make bench"
 }
 
 func run(ctx context.Context, log *slog.Logger, p profile, bin, out, jsonOut string) error {
@@ -90,7 +100,12 @@ func run(ctx context.Context, log *slog.Logger, p profile, bin, out, jsonOut str
 			log.Warn("drop bench database", "err", err)
 		}
 	}()
-	h := &harness{log: log, p: p, bin: bin, srv: srv, dbURL: srv.URLFor(name), rep: &bench.Report{
+	dataDir, err := os.MkdirTemp("", "congquy-bench-data-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dataDir)
+	h := &harness{log: log, p: p, bin: bin, srv: srv, dbURL: srv.URLFor(name), dataDir: dataDir, full: p.name == "full", rep: &bench.Report{
 		Date: time.Now(), Commit: commit(), Machine: bench.Machine(), Profile: p.name, Reps: p.reps,
 		Server: serverVersion(ctx, admin),
 	}}
@@ -108,12 +123,11 @@ func run(ctx context.Context, log *slog.Logger, p profile, bin, out, jsonOut str
 			return err
 		}
 	}
-	f, err := os.Create(out)
-	if err != nil {
+	var md strings.Builder
+	h.rep.WriteMarkdown(&md, intro)
+	if err := bench.ReplaceSection(out, md.String()); err != nil {
 		return err
 	}
-	defer f.Close()
-	h.rep.WriteMarkdown(f, intro)
 	return h.rep.WriteJSON(jsonOut)
 }
 
@@ -143,7 +157,7 @@ func serverVersion(ctx context.Context, db *sql.DB) string {
 	return "PostgreSQL " + v
 }
 
-const intro = `# Benchmarks
+const intro = `## make bench: congquy against the raw-SQL bound
 
 Every figure is a **ratio against a baseline measured in the same run on the same
 database server** (the raw SQL of the same work through pgbench, or COPY, or /healthz),

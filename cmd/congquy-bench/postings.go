@@ -84,13 +84,6 @@ func (h *harness) wear(ctx context.Context) error {
 	return nil
 }
 
-// verify measures G7.
-func (h *harness) verify(ctx context.Context) error {
-	h.add(bench.Figure{ID: "G7", Name: "audit verify ÷ COPY (same rows) TO /dev/null", Unit: "×", Target: "≤ 2",
-		Missing: "audit verification (issue 4) is not merged yet", Command: "make bench"})
-	return nil
-}
-
 // pages measures page timings under concurrent readers.
 func (h *harness) pages(ctx context.Context) error {
 	for _, p := range []string{"dashboard", "budget-vs-actual", "asset register (1,000,000 assets, paged)"} {

@@ -99,14 +99,18 @@ func parsePgbench(out string, clients int) (PgbenchResult, error) {
 	return r, nil
 }
 
-// findPgbench looks on PATH, then beside the installed PostgreSQL server.
-func findPgbench() (string, error) {
-	if p, err := exec.LookPath("pgbench"); err == nil {
+// findPgbench finds pgbench.
+func findPgbench() (string, error) { return FindPGProgram("pgbench") }
+
+// FindPGProgram looks for a PostgreSQL client program on PATH, then beside the installed
+// server.
+func FindPGProgram(name string) (string, error) {
+	if p, err := exec.LookPath(name); err == nil {
 		return p, nil
 	}
-	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pgbench")
+	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/" + name)
 	if len(matches) > 0 {
 		return matches[len(matches)-1], nil
 	}
-	return "", fmt.Errorf("pgbench not found: install Debian's postgresql package (it ships pgbench)")
+	return "", fmt.Errorf("%s not found: install Debian's postgresql package (it ships %[1]s)", name)
 }

@@ -67,7 +67,7 @@ func (r *Report) WriteJSON(path string) error {
 // WriteMarkdown writes the human report.
 func (r *Report) WriteMarkdown(w io.Writer, intro string) {
 	fmt.Fprintf(w, "%s\n", intro)
-	fmt.Fprintf(w, "## Run of %s\n\n", r.Date.UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(w, "### Run of %s\n\n", r.Date.UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(w, "- commit `%s`, profile **%s**, %d repetitions (medians)\n", r.Commit, r.Profile, r.Reps)
 	fmt.Fprintf(w, "- machine: %s\n- database server: %s\n\n", r.Machine, r.Server)
 	fmt.Fprintln(w, "| id | figure | value | target | met | reproduce |")
@@ -91,16 +91,45 @@ func (r *Report) WriteMarkdown(w io.Writer, intro string) {
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | `%s` |\n", f.ID, f.Name, val, f.Target, met, f.Command)
 	}
-	fmt.Fprintln(w, "\n### Baseline measured in the same run")
+	fmt.Fprintln(w, "\n#### Baseline measured in the same run")
 	fmt.Fprintln(w, "\n| clients | raw posting tps | raw avg latency | commit-rate probe tps |")
 	fmt.Fprintln(w, "|---|---|---|---|")
 	for _, b := range r.Baseline {
 		fmt.Fprintf(w, "| %d | %.0f | %.2f ms | %.0f |\n", b.Clients, b.RawTPS, b.RawLatencyM, b.ProbeTPS)
 	}
 	if len(r.Notes) > 0 {
-		fmt.Fprintln(w, "\n### Notes")
+		fmt.Fprintln(w, "\n#### Notes")
 		for _, n := range r.Notes {
 			fmt.Fprintf(w, "- %s\n", n)
 		}
 	}
+}
+
+// Section markers: the harness rewrites only what lies between them in the report file,
+// so that hand-written notes around it stay.
+const (
+	sectionBegin = "<!-- bench:begin (written by make bench; do not edit by hand) -->"
+	sectionEnd   = "<!-- bench:end -->"
+)
+
+// ReplaceSection writes body between the markers of the file at path, appending the
+// section if the file has none, creating the file if it does not exist.
+func ReplaceSection(path, body string) error {
+	old, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	section := sectionBegin + "\n" + body + sectionEnd + "\n"
+	s := string(old)
+	i, j := strings.Index(s, sectionBegin), strings.Index(s, sectionEnd)
+	switch {
+	case i >= 0 && j > i:
+		s = s[:i] + section + s[j+len(sectionEnd):]
+		s = strings.Replace(s, sectionEnd+"\n\n", sectionEnd+"\n", 1)
+	case s == "":
+		s = section
+	default:
+		s = strings.TrimRight(s, "\n") + "\n\n" + section
+	}
+	return os.WriteFile(path, []byte(s), 0o644)
 }
