@@ -83,12 +83,3 @@ func (h *harness) wear(ctx context.Context) error {
 		Missing: "the asset module (wear runs) does not exist yet", Command: "make bench FULL=1"})
 	return nil
 }
-
-// pages measures page timings under concurrent readers.
-func (h *harness) pages(ctx context.Context) error {
-	for _, p := range []string{"dashboard", "budget-vs-actual", "asset register (1,000,000 assets, paged)"} {
-		h.add(bench.Figure{ID: "P", Name: p + " ÷ /healthz, 16 readers", Unit: "×", Target: "reported",
-			Missing: "needs signed-in sessions (issue 3) and the pages", Command: "make bench"})
-	}
-	return nil
-}
