@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -24,6 +25,9 @@ var statusOf = map[apperr.Code]int{
 	apperr.Internal:           http.StatusInternalServerError,
 }
 
+// statusClientClosed is logged for requests the client abandoned (nginx's 499).
+const statusClientClosed = 499
+
 // errorBody is the JSON shape of every API error.
 type errorBody struct {
 	Error struct {
@@ -39,6 +43,12 @@ type errorBody struct {
 // shown to the user only as "internal error" and that id.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The client went away: nobody reads the answer, and it is not our failure.
+		s.log.Debug("request canceled by the client", "request_id", reqID(c), "path", clean(c.Request().URL.Path))
+		c.Response().WriteHeader(statusClientClosed)
 		return
 	}
 	e := s.classify(err)
