@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
@@ -148,7 +147,7 @@ func viaPostgres(t *testing.T, in []money.VND) []money.VND {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("amounts", "i", "amount"))
+	stmt, err := tx.PrepareContext(ctx, `COPY amounts (i, amount) FROM STDIN`)
 	if err != nil {
 		t.Fatal(err)
 	}
