@@ -9,6 +9,7 @@ import (
 	"io"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -112,7 +113,14 @@ func (r *rowsReader) Read(p []byte) (int, error) {
 		if r.i == 0 {
 			r.buf = []byte("stt,mã,diễn giải,số tiền\r\n")
 		} else {
-			r.buf = fmt.Appendf(r.buf, "%d,KV%d,\"Chi tiền điện, tháng %d\",%d\r\n", r.i, r.i%97, r.i%12+1, r.i*1000)
+			b := strconv.AppendInt(r.buf, int64(r.i), 10)
+			b = append(b, ",KV"...)
+			b = strconv.AppendInt(b, int64(r.i%97), 10)
+			b = append(b, `,"Chi tiền điện, tháng `...)
+			b = strconv.AppendInt(b, int64(r.i%12+1), 10)
+			b = append(b, `",`...)
+			b = strconv.AppendInt(b, int64(r.i)*1000, 10)
+			r.buf = append(b, "\r\n"...)
 		}
 		r.i++
 	}
