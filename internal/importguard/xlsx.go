@@ -3,6 +3,7 @@ package importguard
 import (
 	"archive/zip"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -57,8 +58,8 @@ func ReadXLSX(r io.ReaderAt, size int64, l Limits, row RowFunc) (int, error) {
 		return 0, err
 	}
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
-		UnzipSizeLimit:    int64(l.MaxZipBytes),
-		UnzipXMLSizeLimit: min(int64(l.MaxEntryBytes), 16<<20), // larger parts go to a temporary file, not memory
+		UnzipSizeLimit:    int64(min(l.MaxZipBytes, math.MaxInt64)),
+		UnzipXMLSizeLimit: int64(min(l.MaxEntryBytes, 16<<20)), // larger parts go to a temporary file, not memory
 	})
 	if err != nil {
 		return 0, errNotXLSX().Wrap(err)
