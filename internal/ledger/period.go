@@ -40,10 +40,11 @@ func MonthOf(d time.Time) time.Time {
 	return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC)
 }
 
-// ParseMonth reads a month as "2026-03".
+// ParseMonth reads a month as "2026-03", in the years ParseDate accepts (found by
+// FuzzParseMonth: "0000-01" and "9999-12" were periods).
 func ParseMonth(s string) (time.Time, error) {
 	t, err := time.Parse("2006-01", s)
-	if err != nil {
+	if err != nil || t.Year() < 2000 || t.Year() > 2200 {
 		return time.Time{}, apperr.New(apperr.Invalid, "Kỳ kế toán phải có dạng năm-tháng, ví dụ 2026-03.",
 			"A period is written year-month, e.g. 2026-03.").OnField("period")
 	}

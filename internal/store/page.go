@@ -15,6 +15,10 @@ type Page struct {
 // MaxPageSize bounds how many rows one request may ask for.
 const MaxPageSize = 200
 
+// MaxPageNumber bounds the page a request may ask for, so that the offset cannot
+// overflow (?page=9223372036854775807 was a server error); no list is that long.
+const MaxPageNumber = 10_000_000
+
 // limits returns LIMIT and OFFSET for the page, with defaults and bounds applied.
 func (p Page) limits() (int, int) {
 	size := p.Size
@@ -24,7 +28,7 @@ func (p Page) limits() (int, int) {
 	if size > MaxPageSize {
 		size = MaxPageSize
 	}
-	n := p.Number
+	n := min(p.Number, MaxPageNumber)
 	if n < 1 {
 		n = 1
 	}

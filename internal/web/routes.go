@@ -105,7 +105,7 @@ func (s *Server) register() error {
 			limit = defaultBodyLimit
 		}
 		s.id.perms[key] = r.Perm
-		s.e.Add(r.Method, r.Path, r.Handler, s.guard(r.Perm), bodyLimit(limit), s.checkCSRF)
+		s.e.Add(r.Method, r.Path, r.Handler, s.guard(r.Perm), bodyLimit(limit), s.checkCSRF, refuseBadText)
 	}
 	return nil
 }

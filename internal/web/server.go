@@ -74,6 +74,7 @@ func New(d Deps) (*Server, error) {
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.handleError
 	s.e.IPExtractor = ipExtractor(d.Config.TrustedProxies)
+	s.e.JSONSerializer = jsonSerializer{}
 	s.middleware()
 	if err := s.register(); err != nil {
 		return nil, err

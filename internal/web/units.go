@@ -40,11 +40,12 @@ func (s *Server) unitsList(c echo.Context) error {
 
 // pageParam reads ?page= and ?size= with sane bounds.
 func pageParam(c echo.Context) store.Page {
-	n, _ := strconv.Atoi(c.QueryParam("page"))
-	size, _ := strconv.Atoi(c.QueryParam("size"))
-	if n < 1 {
-		n = 1
+	n, err := strconv.Atoi(c.QueryParam("page"))
+	if err != nil || n < 1 {
+		n = 1 // Atoi gives MaxInt on overflow: not a page anyone asked for
 	}
+	n = min(n, store.MaxPageNumber)
+	size, _ := strconv.Atoi(c.QueryParam("size"))
 	if size < 1 || size > store.MaxPageSize {
 		size = 50
 	}
