@@ -1,5 +1,9 @@
 # congquy — everything a person does has a target here. See README.md.
 GO      ?= go
+# The machine's Go is 1.26.8; its standard library has known vulnerabilities fixed in
+# later patch releases (html/template among them, which renders every page). The go
+# command fetches this patch release from the module proxy once (about 76 MB).
+export GOTOOLCHAIN := go1.26.11
 BIN     := bin/congquy
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
