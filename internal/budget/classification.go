@@ -107,5 +107,8 @@ func ParseClassification(s string) (Classification, error) {
 		return Classification{}, err
 	}
 	c.Section = SectionOf(c.Subsection)
+	if err := ValidateSection(c.Section); err != nil {
+		return Classification{}, err
+	}
 	return c, nil
 }
