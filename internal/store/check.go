@@ -25,6 +25,15 @@ type invariant struct {
 var invariants = []invariant{
 	{"org.unit_closure", checkUnitClosure},
 	{"auth.role_in_subtree", checkRolesInSubtree},
+	// Budget and expenditure (budget_check.go).
+	{"budget.line_available", checkLineAvailable},
+	{"budget.line_decisions", checkLineDecisions},
+	{"budget.line_committed", checkLineCommitted},
+	{"budget.line_spent", checkLineSpent},
+	{"budget.line_sub_consumed", checkLineSubConsumed},
+	{"budget.commitment_consistent", checkCommitments},
+	{"budget.voucher_total", checkVoucherTotals},
+	{"budget.decision_sum", checkDecisionSums},
 }
 
 // CheckResult is the outcome of one invariant.

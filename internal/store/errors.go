@@ -24,6 +24,28 @@ var constraintErrors = map[string]*apperr.Error{
 	"users_login_key":       apperr.New(apperr.Conflict, "Tên đăng nhập đã được dùng.", "This login is taken.").OnField("login"),
 	"users_login_shape":     apperr.New(apperr.Invalid, "Tên đăng nhập gồm 2–64 ký tự a–z, 0–9, dấu chấm, gạch ngang, gạch dưới.", "A login is 2–64 characters a–z, 0–9, dot, hyphen or underscore.").OnField("login"),
 	"user_roles_in_subtree": apperr.New(apperr.Invalid, "Vai trò chỉ được giao trong phạm vi đơn vị của người dùng.", "A role can only be granted within the user's own unit and its sub-units.").OnField("unit_id"),
+	// Budget and expenditure (migrations 00300…).
+	"budget_code_sets_code_key":      apperr.New(apperr.Conflict, "Bộ mục lục với mã này đã tồn tại.", "A classification set with this code already exists.").OnField("code"),
+	"budget_code_sets_no_overlap":    apperr.New(apperr.Conflict, "Năm áp dụng trùng với một bộ mục lục khác bắt đầu muộn hơn.", "The years overlap with another classification set that starts later.").OnField("valid_from"),
+	"budget_lines_key":               apperr.New(apperr.Conflict, "Đơn vị đã có dòng dự toán với phân loại và loại kinh phí này trong năm.", "The unit already has a budget line with this classification and funding type for the year."),
+	"budget_lines_available":         apperr.New(apperr.InsufficientBudget, "Dòng dự toán không còn đủ dự toán khả dụng.", "The budget line does not have enough available."),
+	"budget_lines_net_estimate":      apperr.New(apperr.InsufficientBudget, "Dự toán của dòng không thể âm.", "A line's estimate cannot be negative."),
+	"budget_lines_parent_scope":      apperr.New(apperr.Invalid, "Dòng giới hạn phải là dòng của đơn vị cấp trên, cùng năm ngân sách.", "The capping line must be a line of a parent unit, same fiscal year.").OnField("parent_line_id"),
+	"budget_lines_open_empty":        apperr.New(apperr.Invalid, "Dòng dự toán mở với số tiền bằng 0; dự toán được giao bằng quyết định.", "A budget line opens with zero amounts; the estimate comes by decision."),
+	"budget_decisions_maker_checker": apperr.New(apperr.Forbidden, "Người lập không được tự duyệt (nguyên tắc hai người).", "The drafter cannot approve their own record (maker-checker)."),
+	"budget_decisions_frozen":        apperr.New(apperr.Conflict, "Quyết định đã duyệt hoặc từ chối không thể thay đổi.", "A decided decision cannot change."),
+	"commitments_within_amount":      apperr.New(apperr.InsufficientBudget, "Số đã thanh toán và giải phóng vượt giá trị cam kết.", "Consumed and released would exceed the commitment."),
+	"commitments_maker_checker":      apperr.New(apperr.Forbidden, "Người lập không được tự duyệt (nguyên tắc hai người).", "The drafter cannot approve their own record (maker-checker)."),
+	"vouchers_maker_checker":         apperr.New(apperr.Forbidden, "Người lập không được tự duyệt (nguyên tắc hai người).", "The drafter cannot approve their own record (maker-checker)."),
+	"vouchers_posted_immutable":      apperr.New(apperr.Conflict, "Chứng từ đã ghi sổ không thể thay đổi; hãy lập bút toán đảo.", "A posted voucher cannot change; reverse it instead."),
+	"vouchers_approved_immutable":    apperr.New(apperr.Conflict, "Chứng từ đã duyệt chỉ có thể được ghi sổ.", "An approved voucher can only be posted."),
+	"vouchers_transition":            apperr.New(apperr.Conflict, "Chứng từ không thể chuyển sang trạng thái này.", "The voucher cannot move to this state."),
+	"vouchers_not_draft":             apperr.New(apperr.Conflict, "Chỉ sửa được chứng từ đang ở trạng thái nháp.", "Only a draft voucher can be edited."),
+	"voucher_attachments_once":       apperr.New(apperr.Conflict, "Tệp này đã được đính kèm chứng từ.", "This file is already attached to the voucher.").OnField("file"),
+	"voucher_attachments_size_check": apperr.New(apperr.Invalid, "Tệp đính kèm tối đa 10 MB.", "An attachment is at most 10 MB.").OnField("file"),
+	"voucher_attachments_type_check": apperr.New(apperr.Invalid, "Chỉ nhận tệp PDF, JPEG hoặc PNG.", "Only PDF, JPEG or PNG files are accepted.").OnField("file"),
+	"norms_code_key":                 apperr.New(apperr.Conflict, "Định mức với mã này đã tồn tại.", "A norm with this code already exists.").OnField("code"),
+	"idempotency_keys_key_shape":     apperr.New(apperr.Invalid, "Idempotency-Key dài 8–128 ký tự chữ, số, . _ : -.", "An Idempotency-Key is 8–128 letters, digits, . _ : or -."),
 }
 
 // translate turns database errors into apperr errors where the user can act on them, and
