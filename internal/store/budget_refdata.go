@@ -135,7 +135,7 @@ func (s *Store) AddNorms(ctx context.Context, actor auth.Actor, norms []budget.N
 					priority, items, expense_kind, place_class, item_kind, min_position_coef, basis, limit_amount, limit_quantity,
 					action, valid_from, valid_to, source, verified, created_by)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id`,
-				n.Code, n.NameVI, n.NameEN, n.LegalDocument, n.LegalArticle, n.Group, n.Priority, pq.Array(n.Items),
+				n.Code, n.NameVI, n.NameEN, n.LegalDocument, n.LegalArticle, n.Group, n.Priority, pq.Array(append([]string{}, n.Items...)),
 				n.ExpenseKind, n.PlaceClass, n.ItemKind, n.MinPositionCoef, n.Basis, n.LimitAmount, n.LimitQuantity,
 				n.Action, n.ValidFrom, n.ValidTo, n.Source, n.Verified, actor.Login)
 			if err != nil {

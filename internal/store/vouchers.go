@@ -179,7 +179,7 @@ func (s *Store) SubmitVoucher(ctx context.Context, actor auth.Actor, id int64) (
 			return err
 		}
 		_, err = t.ExecContext(ctx, `UPDATE vouchers SET status = 'submitted', submitted_by = $2, submitted_login = $3,
-			submitted_at = now(), norm_results = $4 WHERE id = $1`, id, actorID(actor), actor.Login, js)
+			submitted_at = now(), norm_results = $4 WHERE id = $1`, id, actorID(actor), actor.Login, string(js))
 		if err != nil {
 			return fmt.Errorf("submit voucher: %w", err)
 		}
