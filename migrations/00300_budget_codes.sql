@@ -27,6 +27,8 @@ CREATE TABLE budget_codes (
     parent_code text NOT NULL DEFAULT '',
     name_vi     text NOT NULL CONSTRAINT budget_codes_name_vi_check CHECK (length(name_vi) BETWEEN 1 AND 500),
     name_en     text NOT NULL DEFAULT '',
+    span        smallint NOT NULL DEFAULT 0 CONSTRAINT budget_codes_span_check
+                CHECK ((kind = 'group') = (span IN (20, 50)) AND (kind = 'group' OR span = 0)),
     verified    boolean NOT NULL,
     source      text NOT NULL CONSTRAINT budget_codes_source_check CHECK (length(source) BETWEEN 1 AND 500),
     PRIMARY KEY (set_id, kind, code)

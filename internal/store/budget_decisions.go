@@ -230,7 +230,7 @@ func (s *Store) RejectDecision(ctx context.Context, actor auth.Actor, id int64, 
 // lockDecision locks a draft decision for approval or rejection by actor.
 func (t *tx) lockDecision(ctx context.Context, actor auth.Actor, id int64) (Decision, error) {
 	var d Decision
-	err := t.GetContext(ctx, &d, `SELECT `+decisionColumns+` FROM budget_decisions d WHERE d.id = $1 FOR UPDATE`, id)
+	err := t.GetContext(ctx, &d, `SELECT `+decisionColumns+` FROM budget_decisions d WHERE d.id = $1 FOR NO KEY UPDATE`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, apperr.NotFoundf("quyết định", "decision")
 	}

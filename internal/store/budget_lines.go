@@ -140,18 +140,18 @@ func (s *Store) Line(ctx context.Context, actor auth.Actor, perm auth.Permission
 
 // lockLines locks the budget lines and every line above them in parent-constraint mode,
 // all in ascending id order (the one locking order every use case follows, so that two
-// transactions never wait on each other), and returns them by id.
+// transactions never wait on each other), and returns them by id. The lock is FOR NO KEY
+// UPDATE: it excludes every other writer of the running totals but not the key-share
+// locks that inserting a voucher or decision line referencing the line takes, so that
+// drafting never deadlocks with approving.
 func (t *tx) lockLines(ctx context.Context, ids []int64) (map[int64]budget.Line, error) {
-	var all []int64
-	err := t.SelectContext(ctx, &all, `WITH RECURSIVE up AS (
-			SELECT id, parent_line_id FROM budget_lines WHERE id = ANY($1)
-			UNION SELECT p.id, p.parent_line_id FROM budget_lines p JOIN up ON p.id = up.parent_line_id)
-		SELECT id FROM up`, pq.Array(ids))
-	if err != nil {
-		return nil, fmt.Errorf("find lines to lock: %w", err)
-	}
 	var lines []budget.Line
-	err = t.SelectContext(ctx, &lines, `SELECT `+lineColumns+` FROM budget_lines l WHERE l.id = ANY($1) ORDER BY l.id FOR UPDATE`, pq.Array(all))
+	err := t.SelectContext(ctx, &lines, `SELECT `+lineColumns+` FROM budget_lines l WHERE l.id IN (
+			WITH RECURSIVE up AS (
+				SELECT id, parent_line_id FROM budget_lines WHERE id = ANY($1)
+				UNION SELECT p.id, p.parent_line_id FROM budget_lines p JOIN up ON p.id = up.parent_line_id)
+			SELECT id FROM up)
+		ORDER BY l.id FOR NO KEY UPDATE`, pq.Array(ids))
 	if err != nil {
 		return nil, fmt.Errorf("lock budget lines: %w", err)
 	}

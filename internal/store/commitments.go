@@ -140,7 +140,7 @@ func (s *Store) ReleaseCommitment(ctx context.Context, actor auth.Actor, id int6
 // lockCommitment locks a commitment in the actor's scope for the permission.
 func (t *tx) lockCommitment(ctx context.Context, actor auth.Actor, id int64, perm auth.Permission) (budget.Commitment, error) {
 	var c budget.Commitment
-	err := t.GetContext(ctx, &c, `SELECT `+commitmentColumns+` FROM commitments c WHERE c.id = $1 FOR UPDATE`, id)
+	err := t.GetContext(ctx, &c, `SELECT `+commitmentColumns+` FROM commitments c WHERE c.id = $1 FOR NO KEY UPDATE`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, apperr.NotFoundf("cam kết chi", "commitment")
 	}

@@ -269,15 +269,14 @@ func (s *Store) ApproveVoucher(ctx context.Context, actor auth.Actor, id int64) 
 		if err := t.spendVoucher(ctx, before); err != nil {
 			return err
 		}
-		_, err = t.ExecContext(ctx, `UPDATE vouchers SET status = 'approved', approved_by = $2, approved_login = $3,
-			decided_at = now() WHERE id = $1`, id, actorID(actor), actor.Login)
+		out = before
+		out.Status, out.ApprovedLogin = budget.StatusApproved, &actor.Login
+		err = t.GetContext(ctx, &out.DecidedAt, `UPDATE vouchers SET status = 'approved', approved_by = $2, approved_login = $3,
+			decided_at = now() WHERE id = $1 RETURNING decided_at`, id, actorID(actor), actor.Login)
 		if err != nil {
 			return fmt.Errorf("approve voucher: %w", err)
 		}
-		if err := t.postVoucher(ctx, before); err != nil {
-			return err
-		}
-		if out, err = voucherByID(ctx, t, id); err != nil {
+		if err := t.postVoucher(ctx, &out); err != nil {
 			return err
 		}
 		return t.audit(ctx, event{UnitID: out.UnitID, Action: "approve", Entity: "voucher", EntityID: id, Before: before, After: out})
@@ -340,7 +339,7 @@ func (t *tx) lockCommitments(ctx context.Context, ids []int64) (map[int64]budget
 		return out, nil
 	}
 	var cs []budget.Commitment
-	if err := t.SelectContext(ctx, &cs, `SELECT `+commitmentColumns+` FROM commitments c WHERE c.id = ANY($1) ORDER BY c.id FOR UPDATE`, pq.Array(ids)); err != nil {
+	if err := t.SelectContext(ctx, &cs, `SELECT `+commitmentColumns+` FROM commitments c WHERE c.id = ANY($1) ORDER BY c.id FOR NO KEY UPDATE`, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("lock commitments: %w", err)
 	}
 	for _, c := range cs {
@@ -353,7 +352,7 @@ func (t *tx) lockCommitments(ctx context.Context, ids []int64) (map[int64]budget
 // transaction: build the ledger.Entry (expense accounts debited, the off-balance budget
 // accounts relieved, per budget line), call t.postEntry, and set the voucher's status to
 // posted. Until the ledger exists, an approved voucher stays "approved" and posts nothing.
-func (t *tx) postVoucher(ctx context.Context, v budget.Voucher) error { return nil }
+func (t *tx) postVoucher(ctx context.Context, v *budget.Voucher) error { return nil }
 
 // RejectVoucher rejects a submitted voucher with a reason; it goes back to its drafter.
 func (s *Store) RejectVoucher(ctx context.Context, actor auth.Actor, id int64, reason string) (budget.Voucher, error) {
@@ -419,7 +418,7 @@ func (t *tx) lockSubmitted(ctx context.Context, actor auth.Actor, id int64) (bud
 // lockVoucher locks a voucher in the actor's scope for the permission and reads it.
 func (t *tx) lockVoucher(ctx context.Context, actor auth.Actor, id int64, perm auth.Permission) (budget.Voucher, error) {
 	var unit int64
-	err := t.GetContext(ctx, &unit, `SELECT unit_id FROM vouchers WHERE id = $1 FOR UPDATE`, id)
+	err := t.GetContext(ctx, &unit, `SELECT unit_id FROM vouchers WHERE id = $1 FOR NO KEY UPDATE`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return budget.Voucher{}, apperr.NotFoundf("chứng từ", "voucher")
 	}
