@@ -114,5 +114,5 @@ func ElapsedShare(year int, asOf time.Time) decimal.Decimal {
 	}
 	days := int64(end.Sub(start).Hours() / 24)
 	done := int64(day.Sub(start).Hours() / 24)
-	return decimal.NewFromInt(done * 100).DivRound(decimal.NewFromInt(days), 6)
+	return decimal.NewFromInt(done*100).DivRound(decimal.NewFromInt(days), 6)
 }

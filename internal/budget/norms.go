@@ -48,8 +48,8 @@ type Norm struct {
 	Priority        int              `db:"priority" json:"priority"`
 	Items           []string         `db:"-" json:"items"` // tiểu mục the norm applies to; empty: any
 	ExpenseKind     string           `db:"expense_kind" json:"expense_kind"`
-	PlaceClass      string           `db:"place_class" json:"place_class"`              // empty: any place
-	ItemKind        string           `db:"item_kind" json:"item_kind"`                  // empty: any item
+	PlaceClass      string           `db:"place_class" json:"place_class"`             // empty: any place
+	ItemKind        string           `db:"item_kind" json:"item_kind"`                 // empty: any item
 	MinPositionCoef *decimal.Decimal `db:"min_position_coef" json:"min_position_coef"` // nil: anyone
 	Basis           Basis            `db:"basis" json:"basis"`
 	LimitAmount     money.NullVND    `db:"limit_amount" json:"limit_amount"`
