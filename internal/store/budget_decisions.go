@@ -182,6 +182,18 @@ func (t *tx) applyDecisionLine(ctx context.Context, kind budget.DecisionKind, l 
 	if reduces && l.Available().LessThan(dl.Amount.Abs()) {
 		return budget.InsufficientBudget(l, l.Available(), dl.Amount.Abs())
 	}
+	// Each total keeps its own sign: an allotment cannot give more than was allocated,
+	// a release cannot free more than is withheld.
+	switch {
+	case kind.Column() == budget.ColAllocated && dl.Amount.IsNegative() && l.Allocated.LessThan(dl.Amount.Abs()):
+		return apperr.New(apperr.InsufficientBudget,
+			fmt.Sprintf("Dòng dự toán %s chỉ được giao %s, không thể phân bổ %s.", l.Label(), l.Allocated.Format("vi"), dl.Amount.Abs().Format("vi")),
+			fmt.Sprintf("Budget line %s was allocated only %s; it cannot allot %s.", l.LabelEN(), l.Allocated.Format("en"), dl.Amount.Abs().Format("en")))
+	case kind.Column() == budget.ColWithheld && dl.Amount.IsNegative() && l.Withheld.LessThan(dl.Amount.Abs()):
+		return apperr.New(apperr.Invalid,
+			fmt.Sprintf("Dòng dự toán %s chỉ đang giữ lại %s, không thể giải tỏa %s.", l.Label(), l.Withheld.Format("vi"), dl.Amount.Abs().Format("vi")),
+			fmt.Sprintf("Budget line %s withholds only %s; it cannot release %s.", l.LabelEN(), l.Withheld.Format("en"), dl.Amount.Abs().Format("en")))
+	}
 	var stmt string
 	switch kind.Column() {
 	case budget.ColAllocated:
