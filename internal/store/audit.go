@@ -42,6 +42,9 @@ func (t *tx) audit(ctx context.Context, ev event) error {
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", ev.Action, ev.Entity, err)
 	}
+	if t.events == 0 {
+		t.first = ev
+	}
 	t.events++
 	return nil
 }

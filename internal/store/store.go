@@ -94,6 +94,8 @@ type tx struct {
 	*sqlx.Tx
 	actor  auth.Actor
 	events int
+	first  event         // the first audit event, for the idempotency key
+	idem   *Idempotency // the API key this transaction claimed, if any
 }
 
 // write runs fn in one transaction on behalf of actor and commits it. It refuses to
@@ -105,11 +107,17 @@ func (s *Store) write(ctx context.Context, actor auth.Actor, fn func(*tx) error)
 	}
 	defer sqltx.Rollback() //nolint:errcheck // a no-op after Commit
 	t := &tx{Tx: sqltx, actor: actor}
+	if err := t.claimIdempotency(ctx); err != nil {
+		return translate(err)
+	}
 	if err := fn(t); err != nil {
 		return translate(err)
 	}
 	if t.events == 0 {
 		return fmt.Errorf("store: refusing to commit a change without an audit event")
+	}
+	if err := t.finishIdempotency(ctx); err != nil {
+		return translate(err)
 	}
 	if err := sqltx.Commit(); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
