@@ -94,7 +94,7 @@ type tx struct {
 	*sqlx.Tx
 	actor  auth.Actor
 	events int
-	first  event         // the first audit event, for the idempotency key
+	first  event        // the first audit event, for the idempotency key
 	idem   *Idempotency // the API key this transaction claimed, if any
 }
 
