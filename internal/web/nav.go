@@ -20,6 +20,9 @@ var navItems = []struct {
 }{
 	{"nav.home", "/", auth.PermPublic},
 	{"nav.units", "/units", auth.PermPublic},
+	{"nav.budget", "/budget/execution", auth.PermBudgetView},
+	{"nav.vouchers", "/vouchers", auth.PermSpendView},
+	{"nav.budget_codes", "/budget/codes", auth.PermReferenceView},
 }
 
 // nav returns the links the page's actor may follow, the current one marked.

@@ -34,6 +34,53 @@ func (s *Server) routes() []route {
 
 		// Organisation.
 		{Method: http.MethodGet, Path: "/units", Perm: auth.PermPublic, Handler: s.unitsList},
+
+		// Budget and expenditure (dự toán, chi).
+		{Method: http.MethodGet, Path: "/budget/codes", Perm: auth.PermReferenceView, Handler: s.codesList},
+		{Method: http.MethodGet, Path: "/budget/codes/import", Perm: auth.PermReferenceManage, Handler: s.codesImportForm},
+		{Method: http.MethodPost, Path: "/budget/codes/import", Perm: auth.PermReferenceManage, Handler: s.codesImport, BodyLimit: 4 << 20},
+		{Method: http.MethodGet, Path: "/budget/commitments", Perm: auth.PermBudgetView, Handler: s.commitmentsList},
+		{Method: http.MethodPost, Path: "/budget/commitments", Perm: auth.PermBudgetDraft, Handler: s.commitmentCreate},
+		{Method: http.MethodPost, Path: "/budget/commitments/:id/approve", Perm: auth.PermBudgetApprove, Handler: s.commitmentApprove},
+		{Method: http.MethodPost, Path: "/budget/commitments/:id/reject", Perm: auth.PermBudgetApprove, Handler: s.commitmentReject},
+		{Method: http.MethodPost, Path: "/budget/commitments/:id/release", Perm: auth.PermBudgetDraft, Handler: s.commitmentRelease},
+		{Method: http.MethodGet, Path: "/budget/decisions", Perm: auth.PermBudgetView, Handler: s.decisionsList},
+		{Method: http.MethodPost, Path: "/budget/decisions", Perm: auth.PermBudgetDraft, Handler: s.decisionCreate},
+		{Method: http.MethodGet, Path: "/budget/decisions/new", Perm: auth.PermBudgetDraft, Handler: s.decisionNew},
+		{Method: http.MethodGet, Path: "/budget/decisions/:id", Perm: auth.PermBudgetView, Handler: s.decisionView},
+		{Method: http.MethodPost, Path: "/budget/decisions/:id/approve", Perm: auth.PermBudgetApprove, Handler: s.decisionApprove},
+		{Method: http.MethodPost, Path: "/budget/decisions/:id/reject", Perm: auth.PermBudgetApprove, Handler: s.decisionReject},
+		{Method: http.MethodGet, Path: "/budget/execution", Perm: auth.PermBudgetView, Handler: s.executionPage},
+		{Method: http.MethodGet, Path: "/budget/execution.xlsx", Perm: auth.PermBudgetView, Handler: s.executionXLSX},
+		{Method: http.MethodGet, Path: "/budget/lines", Perm: auth.PermBudgetView, Handler: s.linesList},
+		{Method: http.MethodPost, Path: "/budget/lines", Perm: auth.PermBudgetDraft, Handler: s.lineCreate},
+		{Method: http.MethodGet, Path: "/budget/norms", Perm: auth.PermReferenceView, Handler: s.normsList},
+		{Method: http.MethodGet, Path: "/vouchers", Perm: auth.PermSpendView, Handler: s.vouchersList},
+		{Method: http.MethodPost, Path: "/vouchers", Perm: auth.PermSpendDraft, Handler: s.voucherCreate},
+		{Method: http.MethodGet, Path: "/vouchers/new", Perm: auth.PermSpendDraft, Handler: s.voucherNew},
+		{Method: http.MethodGet, Path: "/vouchers/:id", Perm: auth.PermSpendView, Handler: s.voucherView},
+		{Method: http.MethodPost, Path: "/vouchers/:id", Perm: auth.PermSpendDraft, Handler: s.voucherUpdate},
+		{Method: http.MethodPost, Path: "/vouchers/:id/approve", Perm: auth.PermSpendApprove, Handler: s.voucherApprove},
+		{Method: http.MethodPost, Path: "/vouchers/:id/attachments", Perm: auth.PermSpendDraft, Handler: s.attachmentAdd, BodyLimit: maxAttachment + 1<<20},
+		{Method: http.MethodGet, Path: "/vouchers/:id/attachments/:aid", Perm: auth.PermSpendView, Handler: s.attachmentGet},
+		{Method: http.MethodPost, Path: "/vouchers/:id/attachments/:aid/delete", Perm: auth.PermSpendDraft, Handler: s.attachmentDelete},
+		{Method: http.MethodGet, Path: "/vouchers/:id/edit", Perm: auth.PermSpendDraft, Handler: s.voucherEdit},
+		{Method: http.MethodGet, Path: "/vouchers/:id/norms", Perm: auth.PermInspectRun, Handler: s.voucherNorms},
+		{Method: http.MethodPost, Path: "/vouchers/:id/reject", Perm: auth.PermSpendApprove, Handler: s.voucherReject},
+		{Method: http.MethodPost, Path: "/vouchers/:id/reopen", Perm: auth.PermSpendDraft, Handler: s.voucherReopen},
+		{Method: http.MethodPost, Path: "/vouchers/:id/submit", Perm: auth.PermSpendDraft, Handler: s.voucherSubmit},
+
+		// JSON API of the budget area (api_budget.go); token authentication comes with identity.
+		{Method: http.MethodGet, Path: "/api/v1/openapi.json", Perm: auth.PermPublic, Handler: s.openAPI},
+		{Method: http.MethodGet, Path: "/api/v1/budget-lines", Perm: auth.PermBudgetView, Handler: s.apiLines},
+		{Method: http.MethodPost, Path: "/api/v1/budget-lines", Perm: auth.PermBudgetDraft, Handler: s.apiLineCreate},
+		{Method: http.MethodGet, Path: "/api/v1/budget-lines/:id", Perm: auth.PermBudgetView, Handler: s.apiLine},
+		{Method: http.MethodGet, Path: "/api/v1/vouchers", Perm: auth.PermSpendView, Handler: s.apiVouchers},
+		{Method: http.MethodPost, Path: "/api/v1/vouchers", Perm: auth.PermSpendDraft, Handler: s.apiVoucherCreate},
+		{Method: http.MethodGet, Path: "/api/v1/vouchers/:id", Perm: auth.PermSpendView, Handler: s.apiVoucher},
+		{Method: http.MethodPost, Path: "/api/v1/vouchers/:id/approve", Perm: auth.PermSpendApprove, Handler: s.apiVoucherApprove},
+		{Method: http.MethodPost, Path: "/api/v1/vouchers/:id/reject", Perm: auth.PermSpendApprove, Handler: s.apiVoucherReject},
+		{Method: http.MethodPost, Path: "/api/v1/vouchers/:id/submit", Perm: auth.PermSpendDraft, Handler: s.apiVoucherSubmit},
 	}
 }
 

@@ -1,0 +1,112 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"congquy/internal/apperr"
+	"congquy/internal/store"
+)
+
+// replayWait is how long a duplicate waits for the reply of the request it duplicates.
+const replayWait = 5 * time.Second
+
+// readBody reads the request body (already bounded by the route's body limit).
+func readBody(c echo.Context) ([]byte, error) {
+	b, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên quá lớn.", "The request is too large.")
+		}
+		return nil, err
+	}
+	return b, nil
+}
+
+// decodeJSON reads a JSON body into v; unknown fields (status, approved_by, unit of
+// another actor…) are ignored: they never reach a store call.
+func decodeJSON(body []byte, v any) error {
+	if err := json.Unmarshal(body, v); err != nil {
+		if e, ok := apperr.As(err); ok {
+			return e
+		}
+		return apperr.New(apperr.Invalid, "Dữ liệu JSON không hợp lệ.", "The JSON body is not valid.").Wrap(err)
+	}
+	return nil
+}
+
+// idempotent runs a JSON API POST at most once per Idempotency-Key (DESIGN.md §4): the
+// key is claimed inside the use case's own transaction (store.WithIdempotency); the same
+// key with the same request gets the stored reply, marked Idempotent-Replayed; with
+// another request, 409. rebuild gives the current representation of the record a
+// request created, for the rare duplicate that arrives before the reply is stored.
+func (s *Server) idempotent(c echo.Context, body []byte, status int, act func(ctx context.Context) (any, error), rebuild func(entityID string) (any, error)) error {
+	key := c.Request().Header.Get("Idempotency-Key")
+	a := actorFor(c)
+	switch {
+	case key == "":
+		return apperr.New(apperr.Invalid, "Cần tiêu đề Idempotency-Key cho mọi yêu cầu POST của API.", "Every API POST needs an Idempotency-Key header.")
+	case len(key) < 8 || len(key) > 128:
+		return apperr.New(apperr.Invalid, "Idempotency-Key dài 8–128 ký tự.", "An Idempotency-Key is 8–128 characters.")
+	case a.UserID == 0:
+		return apperr.New(apperr.Unauthorized, "Vui lòng đăng nhập.", "Please sign in.")
+	}
+	h := sha256.New()
+	h.Write([]byte(c.Request().Method + " " + c.Request().URL.Path + "\n"))
+	h.Write(body)
+	k := store.Idempotency{UserID: a.UserID, Key: key}
+	copy(k.RequestHash[:], h.Sum(nil))
+	ctx := c.Request().Context()
+	if r, found, err := s.store.LookupIdempotent(ctx, k, 0); err != nil {
+		return err
+	} else if found {
+		return s.replay(c, k, r, rebuild)
+	}
+	resp, err := act(store.WithIdempotency(ctx, k))
+	if errors.Is(err, store.ErrReplay) {
+		r, _, err := s.store.LookupIdempotent(ctx, k, replayWait)
+		if err != nil {
+			return err
+		}
+		return s.replay(c, k, r, rebuild)
+	}
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(resp)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SaveIdempotentReply(ctx, k, status, b); err != nil {
+		s.log.Warn("store idempotent reply", "request_id", reqID(c), "error", err.Error())
+	}
+	return c.JSONBlob(status, b)
+}
+
+// replay sends what a key's first request got, waiting briefly for a reply still being
+// written and rebuilding it from the record when it is not there.
+func (s *Server) replay(c echo.Context, k store.Idempotency, r store.IdempotentReply, rebuild func(string) (any, error)) error {
+	if r.Status == 0 {
+		var err error
+		if r, _, err = s.store.LookupIdempotent(c.Request().Context(), k, replayWait); err != nil {
+			return err
+		}
+	}
+	c.Response().Header().Set("Idempotent-Replayed", "true")
+	if r.Status != 0 {
+		return c.JSONBlob(r.Status, r.Body)
+	}
+	v, err := rebuild(r.EntityID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}
