@@ -59,6 +59,9 @@ func printDemo(e *env, sum demo.Summary) {
 	if sum.Units > 0 {
 		fmt.Fprintf(e.out, "demo data loaded: %d units\n", sum.Units)
 	}
+	if sum.Vouchers > 0 {
+		fmt.Fprintf(e.out, "demo budget 2026: estimates allotted to every office, %d vouchers drafted or submitted\n", sum.Vouchers)
+	}
 	if len(sum.Logins) == 0 {
 		return
 	}

@@ -19,8 +19,9 @@ const Seed = 20261127
 
 // Summary says what Load created, and the logins to print.
 type Summary struct {
-	Units  int
-	Logins []Login
+	Units    int
+	Vouchers int
+	Logins   []Login
 }
 
 // Login is one demo user to print after loading.
@@ -49,6 +50,7 @@ type step struct {
 // steps are run in order; later areas depend on earlier ones.
 var steps = []step{
 	{"units", loadUnits},
+	{"budget", loadBudget},
 }
 
 // Load fills an empty database with the demo data. It refuses a database that already
