@@ -1,0 +1,111 @@
+package web
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/jmoiron/sqlx"
+
+	"congquy/internal/browsertest"
+)
+
+// As a new user would, in Chromium: a finance officer drafts a voucher over a warn norm,
+// is told to justify it, writes the justification and submits; the chief accountant sees
+// it and approves; budget-vs-actual shows the spending; an over-budget voucher is refused
+// with a clear message. Screenshots go to $CONGQUY_SCREENSHOTS.
+func TestBrowserBudgetScenario(t *testing.T) {
+	b := mustBudgetServer(t)
+	ts := httptest.NewServer(b.Handler())
+	defer ts.Close()
+	br := browsertest.New(t)
+	become := func(login string) {
+		br.Do(t, chromedp.Navigate(ts.URL+"/healthz"))
+		if _, err := chromedp.Run(br.Ctx, chromedp.Evaluate[any](`document.cookie = "congquy_test_actor=`+login+`; path=/"`)); err != nil {
+			t.Fatal(err)
+		}
+		br.Problems() // the health check page has no favicon
+	}
+	lodging := b.lineOf(t, "CT-THADS", "6703")
+
+	// The officer drafts a lodging lump sum above the norm (2 days × 450,000 ₫ in a city).
+	become("ketoan")
+	br.Do(t, chromedp.Navigate(fmt.Sprintf("%s/vouchers/new?unit=%d&year=2026", ts.URL, b.dept)), chromedp.WaitVisible(chromedp.CSS("#voucher-form")),
+		chromedp.SetValue(chromedp.CSS("#v-payee"), "Nguyễn Văn Mẫu"), chromedp.SetValue(chromedp.CSS("#v-date"), "2026-03-10"),
+		chromedp.SetValue(chromedp.CSS("#l0-line"), fmt.Sprint(lodging)), chromedp.SetValue(chromedp.CSS("#l0-amount"), "1.000.000"),
+		chromedp.SetValue(chromedp.CSS("#l0-desc"), "Khoán phòng nghỉ, tập huấn tại TP Hồ Chí Minh"),
+		chromedp.SetValue(chromedp.CSS("#l0-kind"), "lodging_lump_sum"), chromedp.SetValue(chromedp.CSS("#l0-days"), "2"),
+		chromedp.SetValue(chromedp.CSS("#l0-persons"), "1"), chromedp.SetValue(chromedp.CSS("#l0-place"), "city_class1"))
+	br.Screenshot(t, "budget-voucher-form")
+	br.Do(t, chromedp.Click(chromedp.CSS("#voucher-form .actions-row button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#submit-voucher")))
+	if got := br.Text(t, ".norm-results"); !strings.Contains(got, "900.000 ₫") {
+		t.Fatalf("live norm check = %q", got)
+	}
+	br.Do(t, chromedp.Click(chromedp.CSS("#submit-voucher")), chromedp.WaitVisible(chromedp.CSS("#problem")))
+	if got := br.Text(t, "#problem"); !strings.Contains(got, "giải trình") {
+		t.Fatalf("submit without justification: %q", got)
+	}
+	br.Problems() // the refusal is a 422 page, as intended
+	br.Screenshot(t, "budget-voucher-needs-justification")
+	br.Do(t, chromedp.Click(chromedp.CSS(`a[href$="/edit"]`)), chromedp.WaitVisible(chromedp.CSS("#l0-just")),
+		chromedp.SetValue(chromedp.CSS("#l0-just"), "Tập huấn bắt buộc; giá phòng tại nơi tổ chức cao hơn mức khoán."),
+		chromedp.Click(chromedp.CSS("#voucher-form .actions-row button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#submit-voucher")),
+		chromedp.Click(chromedp.CSS("#submit-voucher")), chromedp.WaitVisible(chromedp.CSS(".alert-success")))
+	url, err := chromedp.Run(br.Ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The chief accountant reads the justification and approves.
+	become("ketoantruong")
+	br.Do(t, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#approve-voucher")))
+	if got := br.Text(t, ".justify"); !strings.Contains(got, "Tập huấn bắt buộc") {
+		t.Fatalf("approver does not see the justification: %q", got)
+	}
+	br.Screenshot(t, "budget-voucher-to-approve")
+	br.Do(t, chromedp.Click(chromedp.CSS("#approve-voucher")), chromedp.WaitVisible(chromedp.CSS(".alert-success")))
+	br.Screenshot(t, "budget-voucher-approved")
+
+	// Budget-vs-actual shows the spending, with its chart.
+	br.MustNoProblems(t, "voucher flow")
+	br.Do(t, chromedp.Navigate(fmt.Sprintf("%s/budget/execution?unit=%d&year=2026", ts.URL, b.dept)), chromedp.WaitVisible(chromedp.CSS("#execution-chart")))
+	br.WaitJS(t, `!!(window.Chart && Chart.getChart(document.getElementById("execution-chart")))`)
+	if got := br.Text(t, "#sum-spent"); got != "1.000.000 ₫" {
+		t.Fatalf("spent on budget-vs-actual = %q", got)
+	}
+	br.Screenshot(t, "budget-execution")
+
+	// An over-budget voucher is refused with the line, what is left and what was asked.
+	db := sqlx.MustOpen("postgres", b.owner)
+	defer db.Close()
+	var over int64
+	if err := db.Get(&over, `SELECT id FROM vouchers WHERE description LIKE 'Sửa chữa trụ sở%' AND unit_id = $1`, b.office); err != nil {
+		t.Fatal(err)
+	}
+	br.Do(t, chromedp.Navigate(fmt.Sprintf("%s/vouchers/%d", ts.URL, over)), chromedp.WaitVisible(chromedp.CSS("#approve-voucher")),
+		chromedp.Click(chromedp.CSS("#approve-voucher")), chromedp.WaitVisible(chromedp.CSS("#problem")))
+	if got := br.Text(t, "#problem"); !strings.Contains(got, "Dòng dự toán 6907") || !strings.Contains(got, "yêu cầu") {
+		t.Fatalf("over-budget refusal = %q", got)
+	}
+	br.Problems() // the refusal is a 422 page, as intended
+	br.Screenshot(t, "budget-voucher-refused")
+
+	// The other pages, as their users see them, on a desktop and a phone.
+	become("quantri")
+	br.Do(t, chromedp.Navigate(ts.URL+"/budget/codes?kind=item"), chromedp.WaitVisible(chromedp.CSS("table.data")))
+	br.Screenshot(t, "budget-codes")
+	br.Do(t, chromedp.Navigate(ts.URL+"/budget/norms"), chromedp.WaitVisible(chromedp.CSS("table.data")))
+	br.Screenshot(t, "budget-norms")
+	become("ketoan")
+	for _, p := range []string{"/budget/lines?year=2026", "/budget/decisions?year=2026", "/budget/decisions/new?kind=allotment&year=2026", "/budget/commitments?year=2026", "/vouchers?year=2026"} {
+		br.Do(t, chromedp.Navigate(ts.URL+p), chromedp.WaitVisible(chromedp.CSS("h1")))
+		br.Screenshot(t, "budget"+strings.NewReplacer("/", "-", "?", "-", "&", "-", "=", "-").Replace(p))
+	}
+	br.Do(t, chromedp.Navigate(ts.URL+"/budget/execution?year=2026"), chromedp.Click(chromedp.CSS(".tools button")), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"]`)))
+	br.Screenshot(t, "budget-execution-en")
+	br.Do(t, browsertest.Mobile(), chromedp.Navigate(ts.URL+"/vouchers?year=2026"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	br.Screenshot(t, "budget-vouchers-phone")
+	br.MustNoProblems(t, "budget pages")
+}
