@@ -145,7 +145,6 @@ func (b *Browser) MustNoProblems(t *testing.T, where string) {
 	}
 }
 
-
 // WaitJS waits until the JavaScript expression is true in the page.
 func (b *Browser) WaitJS(t *testing.T, expr string) {
 	t.Helper()

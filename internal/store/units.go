@@ -48,7 +48,7 @@ func (s *Store) ListUnits(ctx context.Context, f UnitFilter) ([]org.Unit, int, e
 			return fmt.Errorf("count units: %w", err)
 		}
 		// Tree order: sort by the path of codes from the root.
-		list := where(newQuery(`SELECT ` + unitColumns + ` FROM units u
+		list := where(newQuery(`SELECT `+unitColumns+` FROM units u
 			LEFT JOIN LATERAL (
 				SELECT string_agg(a.code, '/' ORDER BY c.distance DESC) AS path
 				FROM unit_closure c JOIN units a ON a.id = c.ancestor_id

@@ -23,7 +23,9 @@ type apiLine struct {
 	Available money.VND `json:"available"`
 }
 
-func toAPILine(l budget.Line) apiLine { return apiLine{Line: l, Estimate: l.Estimate(), Available: l.Available()} }
+func toAPILine(l budget.Line) apiLine {
+	return apiLine{Line: l, Estimate: l.Estimate(), Available: l.Available()}
+}
 
 // apiList is one page of a list.
 type apiList[T any] struct {

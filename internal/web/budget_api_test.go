@@ -48,7 +48,10 @@ func TestAPIIdempotency(t *testing.T) {
 	replies := make([]*httptestRecorder, 3)
 	for i := range 2 {
 		wg.Add(1)
-		go func() { defer wg.Done(); replies[i] = b.api(t, "ketoan", http.MethodPost, "/api/v1/vouchers", "vch-2026-0001", body) }()
+		go func() {
+			defer wg.Done()
+			replies[i] = b.api(t, "ketoan", http.MethodPost, "/api/v1/vouchers", "vch-2026-0001", body)
+		}()
 	}
 	wg.Wait()
 	replies[2] = b.api(t, "ketoan", http.MethodPost, "/api/v1/vouchers", "vch-2026-0001", body)

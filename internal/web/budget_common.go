@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"encoding/hex"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -165,7 +164,6 @@ func statusFor(err error) int {
 	return http.StatusUnprocessableEntity
 }
 
-var errNoActor = errors.New("no actor")
 
 func itoa(n int) string     { return strconv.Itoa(n) }
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
