@@ -164,7 +164,6 @@ func statusFor(err error) int {
 	return http.StatusUnprocessableEntity
 }
 
-
 func itoa(n int) string     { return strconv.Itoa(n) }
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
