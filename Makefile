@@ -34,8 +34,9 @@ lint: vet ## gofmt, go vet and staticcheck must be clean
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "not gofmt-ed:"; echo "$$out"; exit 1; fi
 	$(GO) run $(STATICCHECK) ./...
 
-fuzz: ## fuzz the amount parser for a minute
+fuzz: ## fuzz the amount and classification parsers for a minute each
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=60s ./internal/money/
+	$(GO) test -run='^$$' -fuzz=FuzzParseClassification -fuzztime=60s ./internal/budget/
 
 bench: build ## measure congquy against the raw-SQL bound (FULL=1 for the full scale)
 	@echo "benchmarks are not written yet (issue 6)"; exit 1
