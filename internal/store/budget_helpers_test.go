@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"congquy/internal/auth"
 	"congquy/internal/budget"
 	"congquy/internal/money"
@@ -48,7 +50,11 @@ func mustBudgetFixture(t *testing.T) *budgetFixture {
 // its actor.
 func mustUser(t *testing.T, owner string, unitID int64, login string, roles ...auth.Role) auth.Actor {
 	t.Helper()
-	db := mustOwner(t, owner)
+	db, err := sqlx.Open("postgres", owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close() // not at the test's end: the model test creates hundreds of users
 	var id int64
 	if err := db.Get(&id, `INSERT INTO users (unit_id, login, full_name) VALUES ($1, $2, $2) RETURNING id`, unitID, login); err != nil {
 		t.Fatalf("create user %s: %v", login, err)
