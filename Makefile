@@ -39,7 +39,7 @@ fuzz: ## fuzz the amount and classification parsers for a minute each
 	$(GO) test -run='^$$' -fuzz=FuzzParseClassification -fuzztime=60s ./internal/budget/
 
 bench: build ## measure congquy against the raw-SQL bound (FULL=1 for the full scale)
-	@echo "benchmarks are not written yet (issue 6)"; exit 1
+	$(GO) run ./cmd/congquy-bench -bin $(BIN) $(if $(FULL),-full)
 
 clean: ## remove build output (not the private database in .data/)
 	rm -rf bin

@@ -69,7 +69,8 @@ func provider(ownerURL string) (*goose.Provider, *sql.DB, error) {
 		db.Close()
 		return nil, nil, fmt.Errorf("migration lock: %w", err)
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, FS, goose.WithSessionLocker(locker))
+	p, err := goose.NewProvider(goose.DialectPostgres, db, FS, goose.WithSessionLocker(locker),
+		goose.WithGoMigrations(goMigrations...))
 	if err != nil {
 		db.Close()
 		return nil, nil, fmt.Errorf("load migrations: %w", err)
@@ -100,5 +101,13 @@ func Fingerprint() string {
 		fmt.Fprintf(h, "%s\x00%d\x00", e.Name(), len(b))
 		h.Write(b)
 	}
+	_ = fs.WalkDir(Data, ".", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(Data, path)
+			fmt.Fprintf(h, "%s\x00%d\x00", path, len(b))
+			h.Write(b)
+		}
+		return nil
+	})
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }

@@ -26,7 +26,11 @@ Usage:
   congquy migrate up|status                    apply or list schema migrations
   congquy demo                                 load demo data into an empty database
   congquy check                                run the invariant checker (exit 1 on violations)
+  congquy audit verify [--checkpoint FILE]…    recompute the audit chains, check checkpoints (exit 1 on failure)
+  congquy audit checkpoint [--out FILE]        sign the chain heads; write the exportable checkpoint file
+  congquy audit seal                           seal every committed audit event now
   congquy db env|exec -- CMD…                  print, or run CMD with, the DATABASE_URL congquy would use
+  congquy user create --login L --unit CODE --role R   create a user; prints a temporary password
   congquy version                              print the version
 
 Configuration comes from the environment (see README.md): DATABASE_URL, CONGQUY_ADDR,
@@ -75,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, out, er
 		"demo":    cmdDemo,
 		"check":   cmdCheck,
 		"db":      cmdDB,
+		"audit":   cmdAudit,
+		"user":    cmdUser,
 	}
 	switch cmd {
 	case "version", "--version", "-v":

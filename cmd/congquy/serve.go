@@ -54,10 +54,19 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	w, err := web.New(web.Deps{Config: e.cfg, Store: st, Logger: e.log, Version: version})
+	key, err := sessionKey(e.cfg.SessionKeyFile)
 	if err != nil {
 		return err
 	}
+	if !e.cfg.Secure() {
+		e.log.Warn("CONGQUY_BASE_URL is plain http on a host other than localhost: browsers will not keep congquy's Secure session cookies; serve it over https", "base_url", e.cfg.BaseURL)
+	}
+	signer := keySigner(e)
+	w, err := web.New(web.Deps{Config: e.cfg, Store: st, Logger: e.log, Version: version, SessionKey: key, Signer: signer})
+	if err != nil {
+		return err
+	}
+	startAuditJobs(ctx, e, st, w.Registry(), signer)
 	fmt.Fprintf(e.out, "congquy %s is serving on %s\n", version, e.cfg.BaseURL)
 	return w.Run(ctx)
 }

@@ -34,6 +34,11 @@ type Actor struct {
 	RequestID string
 	IP        string
 	Lang      string
+	// Subtrees maps each granted unit to every unit in its subtree (itself included), as
+	// loaded at sign-in, so that InScope needs no SQL.
+	Subtrees map[int64][]int64
+	// ReadOnly is set for requests made with a read-only API token.
+	ReadOnly bool
 }
 
 // System returns the actor for work congquy does on its own (migrations, demo data,

@@ -21,6 +21,7 @@ const (
 	PermReferenceView   Permission = "reference.view"   // see codes, charts, norms, rate tables
 	PermReferenceManage Permission = "reference.manage" // import and edit reference data
 	PermLedgerView      Permission = "ledger.view"      // journal, trial balance, account ledger
+	PermLedgerPost      Permission = "ledger.post"      // post manual journal entries and reversals
 	PermPeriodsClose    Permission = "periods.close"    // close a month; propose or approve a reopening
 	PermAuditView       Permission = "audit.view"       // the audit log and an entity's history
 	PermAuditVerify     Permission = "audit.verify"     // run chain verification, take checkpoints
@@ -49,7 +50,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleFinanceOfficer: {PermUnitsView, PermReferenceView, PermLedgerView,
 		PermBudgetView, PermBudgetDraft, PermSpendView, PermSpendDraft,
 		PermRevenueView, PermRevenueDraft, PermAssetsView, PermFindingsRespond},
-	RoleChiefAccountant: {PermUnitsView, PermReferenceView, PermLedgerView, PermPeriodsClose,
+	RoleChiefAccountant: {PermUnitsView, PermReferenceView, PermLedgerView, PermLedgerPost, PermPeriodsClose,
 		PermBudgetView, PermBudgetApprove, PermSpendView, PermSpendApprove,
 		PermRevenueView, PermRevenueApprove, PermAssetsView, PermAssetsApprove, PermFindingsRespond},
 	RoleAssetManager: {PermUnitsView, PermReferenceView, PermAssetsView, PermAssetsManage,
@@ -84,7 +85,7 @@ func (a Actor) Can(p Permission) bool {
 // that store queries filter by. The acting unit always comes from here, never from the
 // request.
 func (a Actor) Scope(p Permission) []int64 {
-	var roots []int64
+	roots := []int64{} // never nil: nil means "no filter" to store filters
 	for _, g := range a.Grants {
 		if RoleHas(g.Role, p) {
 			roots = append(roots, g.UnitID)

@@ -45,8 +45,16 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// RequestTimeout bounds one request's work.
 	RequestTimeout time.Duration
+	// MFAGrace is how long after their first sign-in users may work without a second
+	// factor; after it they must enrol one before anything else. 0 means at once.
+	MFAGrace time.Duration
+	// SessionIdle ends a session after this long without a request.
+	SessionIdle time.Duration
+	// SessionMax ends a session this long after sign-in, whatever the activity.
+	SessionMax time.Duration
 
 	rawProxies, rawMetrics, rawShutdown, rawRequest string
+	rawMFAGrace, rawSessionIdle, rawSessionMax      string
 }
 
 // Defaults for the settings that have one.
@@ -81,6 +89,9 @@ func Load(getenv func(string) string) Config {
 	c.rawMetrics = get("CONGQUY_METRICS_ALLOW", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16")
 	c.rawShutdown = get("CONGQUY_SHUTDOWN_TIMEOUT", "")
 	c.rawRequest = get("CONGQUY_REQUEST_TIMEOUT", "")
+	c.rawMFAGrace = get("CONGQUY_MFA_GRACE", "72h")
+	c.rawSessionIdle = get("CONGQUY_SESSION_IDLE", "30m")
+	c.rawSessionMax = get("CONGQUY_SESSION_MAX", "12h")
 	return c
 }
 
@@ -125,6 +136,7 @@ func (c *Config) Validate() error {
 			bad("CONGQUY_REQUEST_TIMEOUT %q must be a positive duration such as 60s", c.rawRequest)
 		}
 	}
+	c.validateIdentity(bad)
 	for _, u := range []struct{ name, val string }{{"DATABASE_URL", c.DatabaseURL}, {"CONGQUY_APP_DATABASE_URL", c.AppDatabaseURL}} {
 		if u.val != "" && !strings.HasPrefix(u.val, "postgres://") && !strings.HasPrefix(u.val, "postgresql://") && !strings.Contains(u.val, "=") {
 			bad("%s must be a postgres:// URL or a key=value connection string", u.name)
@@ -183,4 +195,18 @@ func parsePrefixes(raw string) ([]netip.Prefix, error) {
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// validateIdentity checks the second-factor grace and the session timeouts.
+func (c *Config) validateIdentity(bad func(string, ...any)) {
+	var err error
+	if c.MFAGrace, err = time.ParseDuration(c.rawMFAGrace); err != nil || c.MFAGrace < 0 || c.MFAGrace > 90*24*time.Hour {
+		bad("CONGQUY_MFA_GRACE %q must be a duration from 0 to 2160h (90 days), such as 72h", c.rawMFAGrace)
+	}
+	if c.SessionIdle, err = time.ParseDuration(c.rawSessionIdle); err != nil || c.SessionIdle < time.Minute || c.SessionIdle > 24*time.Hour {
+		bad("CONGQUY_SESSION_IDLE %q must be a duration from 1m to 24h, such as 30m", c.rawSessionIdle)
+	}
+	if c.SessionMax, err = time.ParseDuration(c.rawSessionMax); err != nil || c.SessionMax < c.SessionIdle || c.SessionMax > 7*24*time.Hour {
+		bad("CONGQUY_SESSION_MAX %q must be a duration from CONGQUY_SESSION_IDLE to 168h, such as 12h", c.rawSessionMax)
+	}
 }

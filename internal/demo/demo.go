@@ -35,6 +35,7 @@ type Login struct {
 // loader carries the state the demo steps share.
 type loader struct {
 	st    *store.Store
+	seed  uint64
 	rng   *rand.Rand
 	actor auth.Actor
 	sum   Summary
@@ -50,6 +51,8 @@ type step struct {
 // steps are run in order; later areas depend on earlier ones.
 var steps = []step{
 	{"units", loadUnits},
+	{"users", loadUsers},
+	{"ledger", loadLedger},
 	{"budget", loadBudget},
 }
 
@@ -65,7 +68,7 @@ func Load(ctx context.Context, st *store.Store, seed uint64) (Summary, error) {
 			"Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống.",
 			"The database is not empty; demo data is loaded only into an empty database.")
 	}
-	l := &loader{st: st, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), actor: auth.System("demo")}
+	l := &loader{st: st, seed: seed, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), actor: auth.System("demo")}
 	for _, s := range steps {
 		if err := s.run(ctx, l); err != nil {
 			return l.sum, fmt.Errorf("demo %s: %w", s.name, err)

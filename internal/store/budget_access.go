@@ -57,7 +57,7 @@ func actorID(a auth.Actor) *int64 {
 	return &id
 }
 
-// queryer is what both a read transaction and a write transaction offer.
+// queryer is what *sqlx.DB, a read transaction and a write transaction all offer.
 type queryer interface {
 	GetContext(ctx context.Context, dest any, query string, args ...any) error
 	SelectContext(ctx context.Context, dest any, query string, args ...any) error

@@ -28,7 +28,7 @@ type budgetFixture struct {
 	officeMaker, officeChecker auth.Actor
 }
 
-var day = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+var docDay = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 
 func mustBudgetFixture(t *testing.T) *budgetFixture {
 	t.Helper()
@@ -86,7 +86,7 @@ func (f *budgetFixture) mustDecide(t *testing.T, unitID int64, kind budget.Decis
 	t.Helper()
 	ctx := context.Background()
 	d, err := f.st.DraftDecision(ctx, f.maker, budget.NewDecision{UnitID: unitID, FiscalYear: 2026, Kind: kind,
-		DecisionNo: "QĐ-test", DecisionDate: day, Total: money.FromInt64(total), Lines: lines})
+		DecisionNo: "QĐ-test", DecisionDate: docDay, Total: money.FromInt64(total), Lines: lines})
 	if err != nil {
 		t.Fatalf("draft %s: %v", kind, err)
 	}
@@ -115,7 +115,7 @@ func (f *budgetFixture) line(t *testing.T, id int64) budget.Line {
 
 // voucher builds a one-line-per-amount draft of the unit.
 func voucher(unitID int64, lines map[int64]int64) budget.NewVoucher {
-	v := budget.NewVoucher{UnitID: unitID, FiscalYear: 2026, DocDate: day, Payee: "Công ty Mẫu"}
+	v := budget.NewVoucher{UnitID: unitID, FiscalYear: 2026, DocDate: docDay, Payee: "Công ty Mẫu"}
 	for id, amount := range lines {
 		v.Lines = append(v.Lines, budget.VoucherLine{BudgetLineID: id, Amount: money.FromInt64(amount)})
 	}

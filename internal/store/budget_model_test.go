@@ -143,7 +143,7 @@ func (m *budgetModel) decide(rt *rapid.T, kind budget.DecisionKind, i int, x int
 
 func (m *budgetModel) approve(d budget.NewDecision) error {
 	ctx := context.Background()
-	d.UnitID, d.FiscalYear, d.DecisionNo, d.DecisionDate = m.unit.ID, 2026, "M", day
+	d.UnitID, d.FiscalYear, d.DecisionNo, d.DecisionDate = m.unit.ID, 2026, "M", docDay
 	dd, err := m.f.st.DraftDecision(ctx, m.maker, d)
 	if err != nil {
 		return err
@@ -173,7 +173,7 @@ func (m *budgetModel) commit(rt *rapid.T) {
 	i := m.pick(rt)
 	x := rapid.Int64Range(1, 3000).Draw(rt, "x")
 	c, err := m.f.st.DraftCommitment(ctx, m.maker, budget.NewCommitment{UnitID: m.unit.ID, BudgetLineID: m.lines[i].id,
-		ContractNo: "HĐ", ContractDate: day, Supplier: "S", Amount: money.FromInt64(x)})
+		ContractNo: "HĐ", ContractDate: docDay, Supplier: "S", Amount: money.FromInt64(x)})
 	if err != nil {
 		rt.Fatal(err)
 	}

@@ -80,7 +80,7 @@ func (f *budgetFixture) mustSubmittedBulk(t *testing.T, vouchers [][]budget.Vouc
 	tx := db.MustBegin()
 	tx.MustExec(`INSERT INTO vouchers (unit_id, fiscal_year, doc_no, doc_date, payee, total, status, drafted_by, drafted_login)
 		SELECT $1, 2026, d, $2, 'Payee', t::numeric, 'draft', $3, $4 FROM unnest($5::text[], $6::text[]) AS x(d, t)`,
-		f.offices[0].ID, day, f.officeMaker.UserID, f.officeMaker.Login, pq.Array(docs), pq.Array(totals))
+		f.offices[0].ID, docDay, f.officeMaker.UserID, f.officeMaker.Login, pq.Array(docs), pq.Array(totals))
 	tx.MustExec(`INSERT INTO voucher_lines (voucher_id, line_no, budget_line_id, amount)
 		SELECT v.id, x.n, x.l, x.a::numeric FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[]) AS x(d, n, l, a)
 		JOIN vouchers v ON v.doc_no = x.d`, pq.Array(lineDocs), pq.Array(lineNos), pq.Array(lineIDs), pq.Array(amounts))
@@ -300,7 +300,7 @@ func TestTransfersConserveTotal(t *testing.T) {
 				}
 				x := vnd(1 + r.Int64N(300_000))
 				d, err := st.DraftDecision(context.Background(), f.maker, budget.NewDecision{UnitID: f.offices[0].ID, FiscalYear: 2026,
-					Kind: budget.DecisionTransfer, DecisionNo: "ĐC", DecisionDate: day, Total: x,
+					Kind: budget.DecisionTransfer, DecisionNo: "ĐC", DecisionDate: docDay, Total: x,
 					Lines: []budget.DecisionLine{{LineID: a.ID, Amount: x.Neg()}, {LineID: b.ID, Amount: x}}})
 				if err != nil {
 					t.Error(err)

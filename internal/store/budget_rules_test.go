@@ -31,7 +31,7 @@ func TestMakerChecker(t *testing.T) {
 		t.Fatalf("rejecting one's own voucher: %v", err)
 	}
 	d, err := f.st.DraftDecision(ctx, f.maker, budget.NewDecision{UnitID: f.dept.ID, FiscalYear: 2026, Kind: budget.DecisionEstimate,
-		DecisionNo: "1", DecisionDate: day, Total: vnd(5), Lines: []budget.DecisionLine{{LineID: f.mustLine(t, f.dept.ID, "6501", nil).ID, Amount: vnd(5)}}})
+		DecisionNo: "1", DecisionDate: docDay, Total: vnd(5), Lines: []budget.DecisionLine{{LineID: f.mustLine(t, f.dept.ID, "6501", nil).ID, Amount: vnd(5)}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestCommitmentLifeCycle(t *testing.T) {
 	l := f.mustFundedLines(t, 1, 1_000_000)[0]
 	both := mustUser(t, f.owner, f.offices[0].ID, "both", "finance_officer", "chief_accountant")
 	c, err := f.st.DraftCommitment(ctx, both, budget.NewCommitment{UnitID: l.UnitID, BudgetLineID: l.ID,
-		ContractNo: "HĐ-01", ContractDate: day, Supplier: "Công ty Sửa chữa Mẫu", Amount: vnd(600_000)})
+		ContractNo: "HĐ-01", ContractDate: docDay, Supplier: "Công ty Sửa chữa Mẫu", Amount: vnd(600_000)})
 	if err != nil {
 		t.Fatal(err)
 	}

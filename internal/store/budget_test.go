@@ -23,7 +23,7 @@ func TestBudgetLifeCycle(t *testing.T) {
 
 	// An allotment whose parts do not add up is refused, naming the difference.
 	_, err := f.st.DraftDecision(ctx, f.maker, budget.NewDecision{UnitID: f.dept.ID, FiscalYear: 2026, Kind: budget.DecisionAllotment,
-		DecisionNo: "02/QĐ", DecisionDate: day, Total: vnd(6_000_000), Lines: []budget.DecisionLine{
+		DecisionNo: "02/QĐ", DecisionDate: docDay, Total: vnd(6_000_000), Lines: []budget.DecisionLine{
 			{LineID: dl.ID, Amount: vnd(-6_000_000)}, {LineID: o1.ID, Amount: vnd(4_000_000)}, {LineID: o2.ID, Amount: vnd(1_500_000)}}})
 	if e, _ := apperr.As(err); e == nil || !strings.Contains(e.VI, "chênh lệch 500.000 ₫") {
 		t.Fatalf("unbalanced allotment: %v", err)
@@ -52,7 +52,7 @@ func TestBudgetLifeCycle(t *testing.T) {
 
 	// A decrease cannot take back what is spent; a transfer moves availability.
 	_, err = f.st.DraftDecision(ctx, f.maker, budget.NewDecision{UnitID: f.offices[0].ID, FiscalYear: 2026, Kind: budget.DecisionDecrease,
-		DecisionNo: "03/QĐ", DecisionDate: day, Total: vnd(1), Lines: []budget.DecisionLine{{LineID: o1.ID, Amount: vnd(-1)}}})
+		DecisionNo: "03/QĐ", DecisionDate: docDay, Total: vnd(1), Lines: []budget.DecisionLine{{LineID: o1.ID, Amount: vnd(-1)}}})
 	if err != nil {
 		t.Fatal(err)
 	}

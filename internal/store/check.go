@@ -25,6 +25,10 @@ type invariant struct {
 var invariants = []invariant{
 	{"org.unit_closure", checkUnitClosure},
 	{"auth.role_in_subtree", checkRolesInSubtree},
+	{"ledger.entry_balanced", checkEntriesBalance},
+	{"ledger.balances_match_lines", checkBalancesMatchLines},
+	{"ledger.reversal_mirrors", checkReversalsMirror},
+	{"audit.chains_verify", checkAuditChains},
 	// Budget and expenditure (budget_check.go).
 	{"budget.line_available", checkLineAvailable},
 	{"budget.line_decisions", checkLineDecisions},

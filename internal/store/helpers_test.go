@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"github.com/lib/pq"
+
 	"context"
 	"testing"
 
@@ -51,3 +53,5 @@ func mustNoViolations(t *testing.T, st *store.Store) {
 		}
 	}
 }
+
+func pqArray(ids []int64) any { return pq.Array(ids) }

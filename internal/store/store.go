@@ -25,6 +25,8 @@ type Store struct {
 	db  *sqlx.DB
 	log *slog.Logger
 	now func() time.Time
+
+	sealObserver func(lag time.Duration) // told the lag of every sealed event (ObserveSeals)
 }
 
 // Options configure Open.

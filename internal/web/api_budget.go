@@ -52,7 +52,7 @@ func (s *Server) apiLines(c echo.Context) error {
 
 // apiLine returns one budget line.
 func (s *Server) apiLine(c echo.Context) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (s *Server) apiVouchers(c echo.Context) error {
 
 // apiVoucher returns one voucher with its lines and norm results.
 func (s *Server) apiVoucher(c echo.Context) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func (s *Server) rebuildVoucher(c echo.Context) func(string) (any, error) {
 
 // apiVoucherStep runs a life-cycle step of a voucher through the idempotency guard.
 func (s *Server) apiVoucherStep(c echo.Context, step func(ctx context.Context, a auth.Actor, id int64, reason string) (budget.Voucher, error)) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -27,10 +27,12 @@ func TestBrowserPagesInBothLanguages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	s.mustUser(t, "thanhtra", dept, auth.RoleInspector)
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
 	b := browsertest.New(t)
 
+	browserSignIn(t, b, ts.URL, "thanhtra", testPassword)
 	b.Do(t, chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	if h := b.Text(t, "h1"); h != "Tổng quan" {
 		t.Errorf("home h1 = %q", h)

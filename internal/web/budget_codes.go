@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -55,15 +54,6 @@ func (s *Server) codesList(c echo.Context) error {
 	}
 	d.Set, d.Codes, d.Pager = set, codes, newPager(c, pg, total)
 	return s.show(c, "budget/codes", "budget.codes.title", d)
-}
-
-// clip trims s and cuts it to n runes.
-func clip(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
-	}
-	return s
 }
 
 // importData is the import form and its preview.

@@ -39,8 +39,8 @@ func withRequest(c echo.Context) auth.Actor {
 	return a
 }
 
-// idParam reads a positive id from the path.
-func idParam(c echo.Context, name string) (int64, error) {
+// pathID reads the positive id in the path parameter name.
+func pathID(c echo.Context, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, apperr.New(apperr.NotFound, "Không tìm thấy.", "Not found.")

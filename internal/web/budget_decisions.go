@@ -238,7 +238,7 @@ type decisionData struct {
 
 // decisionView shows a decision with its lines and, for an approver, the decision forms.
 func (s *Server) decisionView(c echo.Context) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -257,7 +257,7 @@ func (s *Server) decisionView(c echo.Context) error {
 
 // decisionApprove approves and applies a draft decision.
 func (s *Server) decisionApprove(c echo.Context) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -269,7 +269,7 @@ func (s *Server) decisionApprove(c echo.Context) error {
 
 // decisionReject rejects a draft decision with a reason.
 func (s *Server) decisionReject(c echo.Context) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

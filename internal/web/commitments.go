@@ -133,7 +133,7 @@ func (s *Server) commitmentRelease(c echo.Context) error {
 
 // commitmentAct runs one action on the commitment of the path and goes back to the list.
 func (s *Server) commitmentAct(c echo.Context, done string, act func(int64) error) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -6,9 +6,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"congquy/internal/auth"
 	"congquy/internal/config"
 	"congquy/internal/store"
 	"congquy/internal/testdb"
@@ -19,13 +22,27 @@ type testServer struct {
 	*Server
 	store *store.Store
 	owner string
+	actor *auth.Actor // set by actAs: every API request runs as this actor
+	ui    *client     // set by actAs: pages are requested in this actor's session
+	logs  *logBuffer  // everything the server logged
 }
 
 // mustServer builds a server on a fresh, migrated database with default configuration.
 func mustServer(t *testing.T) *testServer {
 	t.Helper()
+	return mustServerWith(t, nil)
+}
+
+// mustServerWith is mustServer with a clock (nil: the real one) shared by the server and
+// the store, for tests of timeouts and expiry.
+func mustServerWith(t *testing.T, clock *fakeClock) *testServer {
+	t.Helper()
 	owner := testdb.New(t)
-	st, err := store.Open(context.Background(), store.AppURL(owner), store.Options{MaxConns: 8})
+	var now func() time.Time
+	if clock != nil {
+		now = clock.Now
+	}
+	st, err := store.Open(context.Background(), store.AppURL(owner), store.Options{MaxConns: 8, Now: now})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -34,16 +51,25 @@ func mustServer(t *testing.T) *testServer {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Deps{Config: cfg, Store: st, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Version: "test"})
+	logs := &logBuffer{}
+	s, err := New(Deps{Config: cfg, Store: st, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Version: "test", Now: now})
 	if err != nil {
 		t.Fatalf("new server: %v", err)
 	}
-	return &testServer{Server: s, store: st, owner: owner}
+	return &testServer{Server: s, store: st, owner: owner, logs: logs}
 }
 
 // do sends a request and returns the recorded response.
 func (s *testServer) do(t *testing.T, method, target string, body io.Reader, headers ...string) *httptest.ResponseRecorder {
 	t.Helper()
+	if s.ui != nil && !strings.HasPrefix(target, "/api/") {
+		// Pages go through the signed-in session of actAs, with its CSRF token.
+		var b []byte
+		if body != nil {
+			b, _ = io.ReadAll(body)
+		}
+		return s.ui.do(t, method, target, string(b), append([]string{csrfHeader, s.ui.csrf}, headers...)...)
+	}
 	req := httptest.NewRequest(method, target, body)
 	req.RemoteAddr = "127.0.0.1:40000"
 	for i := 0; i+1 < len(headers); i += 2 {
@@ -65,15 +91,15 @@ func mustContain(t *testing.T, rec *httptest.ResponseRecorder, want ...string) {
 	}
 }
 
-func form(kv ...string) (io.Reader, string, string) {
-	var b strings.Builder
-	for i := 0; i+1 < len(kv); i += 2 {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(kv[i] + "=" + kv[i+1])
-	}
-	return strings.NewReader(b.String()), "Content-Type", "application/x-www-form-urlencoded"
-}
-
 var _ = http.MethodGet
+
+type httpRecorder = httptest.ResponseRecorder
+
+// form encodes key-value pairs as a form body and returns it with its content-type header.
+func form(kv ...string) (io.Reader, string, string) {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Add(kv[i], kv[i+1])
+	}
+	return strings.NewReader(v.Encode()), "Content-Type", "application/x-www-form-urlencoded"
+}

@@ -7,7 +7,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"congquy/internal/auth"
 	"congquy/internal/i18n"
+	"congquy/internal/store"
 )
 
 // homeData is what the dashboard shows; later areas add their tiles.
@@ -17,7 +19,8 @@ type homeData struct {
 
 // home shows the dashboard.
 func (s *Server) home(c echo.Context) error {
-	n, err := s.store.CountUnits(c.Request().Context())
+	f := store.UnitFilter{Within: mustActor(c).Scope(auth.PermUnitsView), Page: store.Page{Size: 1}}
+	_, n, err := s.store.ListUnits(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -29,6 +32,11 @@ const langCookie = "congquy_lang"
 // switchLang remembers the chosen language and goes back to the page the user was on.
 func (s *Server) switchLang(c echo.Context) error {
 	lang := i18n.Supported(c.FormValue("lang"))
+	if a := actorOf(c); a != nil && a.Lang != lang {
+		if err := s.store.SetOwnLang(c.Request().Context(), *a, lang); err != nil {
+			return err
+		}
+	}
 	c.SetCookie(&http.Cookie{
 		Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure(),

@@ -34,6 +34,7 @@ func (s *Server) middleware() {
 	s.e.Use(s.metrics.middleware)
 	s.e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: s.cfg.RequestTimeout}))
 	s.e.Use(detectLang)
+	s.e.Use(s.loadSession, s.authenticate, s.provideCSRF)
 }
 
 // requestID gives every request a fresh random id, in the X-Request-ID response header

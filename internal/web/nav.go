@@ -18,8 +18,12 @@ var navItems = []struct {
 	label, href string
 	perm        auth.Permission
 }{
-	{"nav.home", "/", auth.PermPublic},
-	{"nav.units", "/units", auth.PermPublic},
+	{"nav.home", "/", auth.PermSignedIn},
+	{"nav.units", "/units", auth.PermUnitsView},
+	{"nav.users", "/users", auth.PermUsersManage},
+	{"nav.ledger", "/ledger/journal", auth.PermLedgerView},
+	{"nav.accounts", "/reference/accounts", auth.PermReferenceView},
+	{"nav.audit", "/audit", auth.PermAuditView},
 	{"nav.budget", "/budget/execution", auth.PermBudgetView},
 	{"nav.vouchers", "/vouchers", auth.PermSpendView},
 	{"nav.budget_codes", "/budget/codes", auth.PermReferenceView},

@@ -29,11 +29,62 @@ func (s *Server) routes() []route {
 		{Method: http.MethodGet, Path: "/static/*", Perm: auth.PermPublic, Handler: s.static},
 
 		// Pages for everyone.
-		{Method: http.MethodGet, Path: "/", Perm: auth.PermPublic, Handler: s.home},
+		{Method: http.MethodGet, Path: "/", Perm: auth.PermSignedIn, Handler: s.home},
 		{Method: http.MethodPost, Path: "/lang", Perm: auth.PermPublic, Handler: s.switchLang},
 
 		// Organisation.
-		{Method: http.MethodGet, Path: "/units", Perm: auth.PermPublic, Handler: s.unitsList},
+		{Method: http.MethodGet, Path: "/units", Perm: auth.PermUnitsView, Handler: s.unitsList},
+
+		// Identity: signing in and out, one's own account, API tokens, users.
+		{Method: http.MethodGet, Path: "/login", Perm: auth.PermPublic, Handler: s.loginForm},
+		{Method: http.MethodPost, Path: "/login", Perm: auth.PermPublic, Handler: s.login},
+		{Method: http.MethodGet, Path: "/login/mfa", Perm: auth.PermPublic, Handler: s.mfaForm},
+		{Method: http.MethodPost, Path: "/login/mfa", Perm: auth.PermPublic, Handler: s.mfaVerify},
+		{Method: http.MethodPost, Path: "/logout", Perm: auth.PermPublic, Handler: s.logout},
+		{Method: http.MethodGet, Path: "/account", Perm: auth.PermSignedIn, Handler: s.accountPage},
+		{Method: http.MethodGet, Path: "/account/mfa", Perm: auth.PermSignedIn, Handler: s.mfaPage},
+		{Method: http.MethodPost, Path: "/account/mfa", Perm: auth.PermSignedIn, Handler: s.mfaEnrol},
+		{Method: http.MethodPost, Path: "/account/mfa/recovery", Perm: auth.PermSignedIn, Handler: s.mfaRecovery},
+		{Method: http.MethodGet, Path: "/account/password", Perm: auth.PermSignedIn, Handler: s.passwordForm},
+		{Method: http.MethodPost, Path: "/account/password", Perm: auth.PermSignedIn, Handler: s.changePassword},
+		{Method: http.MethodGet, Path: "/account/tokens", Perm: auth.PermSignedIn, Handler: s.tokensPage},
+		{Method: http.MethodPost, Path: "/account/tokens", Perm: auth.PermSignedIn, Handler: s.createToken},
+		{Method: http.MethodPost, Path: "/account/tokens/:id/revoke", Perm: auth.PermSignedIn, Handler: s.revokeToken},
+		{Method: http.MethodGet, Path: "/users", Perm: auth.PermUsersManage, Handler: s.usersList},
+		{Method: http.MethodPost, Path: "/users", Perm: auth.PermUsersManage, Handler: s.userCreate},
+		{Method: http.MethodGet, Path: "/users/new", Perm: auth.PermUsersManage, Handler: s.userNew},
+		{Method: http.MethodGet, Path: "/users/:id", Perm: auth.PermUsersManage, Handler: s.userShow},
+		{Method: http.MethodPost, Path: "/users/:id", Perm: auth.PermUsersManage, Handler: s.userUpdate},
+		{Method: http.MethodGet, Path: "/users/:id/disable", Perm: auth.PermUsersManage, Handler: s.userConfirm("disable")},
+		{Method: http.MethodPost, Path: "/users/:id/disable", Perm: auth.PermUsersManage, Handler: s.userDisable},
+		{Method: http.MethodGet, Path: "/users/:id/edit", Perm: auth.PermUsersManage, Handler: s.userEdit},
+		{Method: http.MethodPost, Path: "/users/:id/enable", Perm: auth.PermUsersManage, Handler: s.userEnable},
+		{Method: http.MethodGet, Path: "/users/:id/reset", Perm: auth.PermUsersManage, Handler: s.userConfirm("reset")},
+		{Method: http.MethodPost, Path: "/users/:id/reset", Perm: auth.PermUsersManage, Handler: s.userReset},
+		{Method: http.MethodPost, Path: "/users/:id/roles", Perm: auth.PermUsersManage, Handler: s.userRoles},
+
+		// JSON API (bearer tokens).
+		{Method: http.MethodGet, Path: "/api/v1/me", Perm: auth.PermSignedIn, Handler: s.apiMe},
+
+		// Ledger and reference chart of accounts.
+		{Method: http.MethodGet, Path: "/ledger/account-ledger", Perm: auth.PermLedgerView, Handler: s.accountLedger},
+		{Method: http.MethodGet, Path: "/ledger/entries/:id", Perm: auth.PermLedgerView, Handler: s.entry},
+		{Method: http.MethodPost, Path: "/ledger/entries/:id/reverse", Perm: auth.PermLedgerPost, Handler: s.reverseEntry},
+		{Method: http.MethodGet, Path: "/ledger/journal", Perm: auth.PermLedgerView, Handler: s.journal},
+		{Method: http.MethodGet, Path: "/ledger/periods", Perm: auth.PermLedgerView, Handler: s.periods},
+		{Method: http.MethodPost, Path: "/ledger/periods/acts/:id/decide", Perm: auth.PermPeriodsClose, Handler: s.decideReopen},
+		{Method: http.MethodPost, Path: "/ledger/periods/close", Perm: auth.PermPeriodsClose, Handler: s.closePeriod},
+		{Method: http.MethodPost, Path: "/ledger/periods/reopen", Perm: auth.PermPeriodsClose, Handler: s.proposeReopen},
+		{Method: http.MethodGet, Path: "/ledger/trial-balance", Perm: auth.PermLedgerView, Handler: s.trialBalance},
+		{Method: http.MethodGet, Path: "/reference/accounts", Perm: auth.PermReferenceView, Handler: s.accountsList},
+		{Method: http.MethodPost, Path: "/api/v1/journal", Perm: auth.PermLedgerPost, Handler: s.apiPostEntry},
+		{Method: http.MethodPost, Path: "/api/v1/journal/:id/reverse", Perm: auth.PermLedgerPost, Handler: s.apiReverseEntry},
+
+		// Audit trail (inspectors).
+		{Method: http.MethodGet, Path: "/audit", Perm: auth.PermAuditView, Handler: s.auditLog},
+		{Method: http.MethodGet, Path: "/audit/history", Perm: auth.PermAuditView, Handler: s.auditHistory},
+		{Method: http.MethodGet, Path: "/audit/verify", Perm: auth.PermAuditView, Handler: s.auditVerifyPage},
+		{Method: http.MethodPost, Path: "/audit/verify", Perm: auth.PermAuditVerify, Handler: s.auditVerifyStart},
 
 		// Budget and expenditure (dự toán, chi).
 		{Method: http.MethodGet, Path: "/budget/codes", Perm: auth.PermReferenceView, Handler: s.codesList},
@@ -100,7 +151,8 @@ func (s *Server) register() error {
 		if limit == 0 {
 			limit = defaultBodyLimit
 		}
-		s.e.Add(r.Method, r.Path, r.Handler, s.guard(r.Perm), bodyLimit(limit))
+		s.id.perms[key] = r.Perm
+		s.e.Add(r.Method, r.Path, r.Handler, s.guard(r.Perm), bodyLimit(limit), s.checkCSRF)
 	}
 	return nil
 }

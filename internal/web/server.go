@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,6 +26,12 @@ type Deps struct {
 	Logger  *slog.Logger
 	Version string
 	Now     func() time.Time // nil means time.Now
+	// Signer returns the audit signing key, for the checkpoint taken at period close;
+	// nil means no checkpoint is taken there (tests).
+	Signer func() (ed25519.PrivateKey, error)
+	// SessionKey signs anonymous CSRF tokens and enrolment forms; main reads it from
+	// CONGQUY_SESSION_KEY_FILE. Nil means a random key for this process (tests).
+	SessionKey []byte
 }
 
 // Server serves congquy over HTTP.
@@ -34,9 +41,12 @@ type Server struct {
 	log     *slog.Logger
 	version string
 	now     func() time.Time
+	signer  func() (ed25519.PrivateKey, error)
+	verify  *verifyRuns
 	cat     *i18n.Catalog
 	pages   *renderer
 	metrics *metrics
+	id      *identity
 	e       *echo.Echo
 	http    *http.Server
 }
@@ -56,9 +66,10 @@ func New(d Deps) (*Server, error) {
 		d.Now = time.Now
 	}
 	s := &Server{
-		cfg: d.Config, store: d.Store, log: d.Logger, version: d.Version, now: d.Now,
+		cfg: d.Config, store: d.Store, log: d.Logger, version: d.Version, now: d.Now, signer: d.Signer, verify: newVerifyRuns(),
 		cat: cat, pages: pages, metrics: newMetrics(prometheus.NewRegistry()),
 	}
+	s.id = newIdentity(d)
 	s.e = echo.New()
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.handleError
@@ -90,6 +101,7 @@ func (s *Server) Echo() *echo.Echo { return s.e }
 func (s *Server) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.ListenAndServe() }()
+	go s.purgeLoop(ctx)
 	s.log.Info("serving", "addr", s.cfg.Addr, "base_url", s.cfg.BaseURL, "version", s.version)
 	select {
 	case err := <-errc:

@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/labstack/echo/v4"
 
 	"congquy/internal/auth"
 	"congquy/internal/org"
@@ -72,8 +75,10 @@ func TestErrorsByWhatTheClientAccepts(t *testing.T) {
 // A database failure shows a generic page with the request id, never the cause.
 func TestInternalErrorShowsOnlyRequestID(t *testing.T) {
 	s := mustServer(t)
+	dept := s.mustUnit(t, nil, "D1")
+	c := s.signedIn(t, s.mustUser(t, "u1", dept, auth.RoleInspector))
 	s.store.Close() // every query now fails
-	rec := s.do(t, http.MethodGet, "/units", nil, "Accept", "text/html")
+	rec := c.do(t, http.MethodGet, "/units", "", "Accept", "text/html")
 	if rec.Code < 500 {
 		t.Fatalf("status %d, want 5xx", rec.Code)
 	}
@@ -137,22 +142,28 @@ func TestPagesInBothLanguages(t *testing.T) {
 	if _, err := s.store.CreateUnit(ctx, auth.System("test"), org.NewUnit{ParentID: &dept.ID, Code: "O1", Kind: org.KindOffice, NameVI: "Phòng <Mẫu>", NameEN: "Office"}); err != nil {
 		t.Fatal(err)
 	}
-	rec := s.do(t, http.MethodGet, "/units", nil)
+	c := s.signedIn(t, s.mustUser(t, "u1", dept, auth.RoleInspector))
+	rec := c.get(t, "/units")
 	mustContain(t, rec, `lang="vi"`, "Cục Mẫu", "Phòng &lt;Mẫu&gt;", "Hiển thị 1–2 / 2")
-	rec = s.do(t, http.MethodGet, "/units", nil, "Cookie", langCookie+"=en")
+	// The signed-in user's language is remembered in its account.
+	if rec := c.post(t, "/lang", "lang", "en", "next", "/units"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("switch language: %d", rec.Code)
+	}
+	rec = c.get(t, "/units")
 	mustContain(t, rec, `lang="en"`, "Sample Department", "Showing 1–2 of 2")
-	rec = s.do(t, http.MethodGet, "/units?q=O1", nil, "HX-Request", "true", "HX-Target", "unit-rows")
+	rec = c.get(t, "/units?q=O1", "HX-Request", "true", "HX-Target", "unit-rows")
 	if strings.Contains(rec.Body.String(), "<html") || !strings.Contains(rec.Body.String(), "O1") {
 		t.Fatalf("htmx fragment: %s", rec.Body)
 	}
-	rec = s.do(t, http.MethodGet, "/", nil, "Cookie", langCookie+"=en")
+	rec = c.get(t, "/")
 	mustContain(t, rec, "Overview", ">2<")
 }
 
 func TestSwitchLanguage(t *testing.T) {
 	s := mustServer(t)
-	body, k, v := form("lang", "en", "next", "/units")
-	rec := s.do(t, http.MethodPost, "/lang", body, k, v)
+	c := s.client()
+	c.get(t, "/login")
+	rec := c.post(t, "/lang", "lang", "en", "next", "/units")
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/units" {
 		t.Fatalf("switch: %d to %q", rec.Code, rec.Header().Get("Location"))
 	}
@@ -187,6 +198,32 @@ func TestEveryRouteHasAPermission(t *testing.T) {
 		}
 		if _, ok := perms[r.Method+" "+r.Path]; !ok {
 			t.Errorf("route %s %s registered outside routes()", r.Method, r.Path)
+		}
+	}
+}
+
+// X-Forwarded-For is believed only from a configured proxy (the audit trail records
+// the client address).
+func TestClientAddressFromTrustedProxiesOnly(t *testing.T) {
+	trusted, _ := netip.ParsePrefix("10.0.0.0/8")
+	cases := []struct {
+		name    string
+		proxies []netip.Prefix
+		remote  string
+		want    string
+	}{
+		{"no proxies configured", nil, "10.1.1.1:1", "10.1.1.1"},
+		{"from a trusted proxy", []netip.Prefix{trusted}, "10.1.1.1:1", "198.51.100.7"},
+		{"from an untrusted peer", []netip.Prefix{trusted}, "203.0.113.9:1", "203.0.113.9"},
+	}
+	for _, c := range cases {
+		e := echo.New()
+		e.IPExtractor = ipExtractor(c.proxies)
+		req := httptestRequest(http.MethodGet, "/")
+		req.RemoteAddr = c.remote
+		req.Header.Set("X-Forwarded-For", "198.51.100.7")
+		if got := e.IPExtractor(req); got != c.want {
+			t.Errorf("%s: client = %s, want %s", c.name, got, c.want)
 		}
 	}
 }

@@ -60,7 +60,7 @@ func (s *Server) voucherNew(c echo.Context) error {
 
 // voucherEdit shows a draft voucher in the form.
 func (s *Server) voucherEdit(c echo.Context) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func (s *Server) voucherCreate(c echo.Context) error {
 
 // voucherUpdate saves changes to a draft.
 func (s *Server) voucherUpdate(c echo.Context) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ type voucherData struct {
 
 // voucherView shows a voucher, its norm results, attachments and the actions the actor may take.
 func (s *Server) voucherView(c echo.Context) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (s *Server) voucherData(c echo.Context, id int64) (voucherData, error) {
 
 // voucherAct runs a life-cycle step; an error a user can fix is shown on the voucher's page.
 func (s *Server) voucherAct(c echo.Context, done string, act func(int64) error) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (s *Server) voucherReopen(c echo.Context) error {
 
 // voucherNorms re-evaluates the norms on a voucher now, for inspectors.
 func (s *Server) voucherNorms(c echo.Context) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -188,7 +188,7 @@ func (s *Server) attachmentAdd(c echo.Context) error {
 // attachmentDelete removes a scan from a draft voucher.
 func (s *Server) attachmentDelete(c echo.Context) error {
 	return s.voucherAct(c, "vouchers.detached", func(id int64) error {
-		aid, err := idParam(c, "aid")
+		aid, err := pathID(c, "aid")
 		if err != nil {
 			return err
 		}
@@ -198,11 +198,11 @@ func (s *Server) attachmentDelete(c echo.Context) error {
 
 // attachmentGet sends a scan, as a download, with its stored type and hash.
 func (s *Server) attachmentGet(c echo.Context) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	aid, err := idParam(c, "aid")
+	aid, err := pathID(c, "aid")
 	if err != nil {
 		return err
 	}

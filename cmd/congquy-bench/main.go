@@ -1,0 +1,169 @@
+// Command congquy-bench measures congquy against the raw-SQL bound on the same database
+// server in one run and writes docs/benchmarks.md and docs/benchmarks.json. `make bench`
+// runs the quick profile; `make bench FULL=1` the full scale. It removes the databases it
+// makes. See issue 6 and DESIGN.md §11 for what is measured and why only ratios count.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "github.com/lib/pq"
+
+	"congquy/internal/bench"
+	"congquy/internal/pgserver"
+	"congquy/migrations"
+)
+
+// profile sets the sizes and durations of a run.
+type profile struct {
+	name     string
+	pass     time.Duration // one measured pass of a load
+	probe    time.Duration // one commit-rate probe
+	clients  []int
+	reps     int
+	journal  int // journal lines for the large G4 point
+	events   int // audit events for G7
+	assets   int // assets for G6
+	readers  int // concurrent readers for page timings
+	pageLoad time.Duration
+}
+
+var profiles = map[bool]profile{
+	false: {name: "quick", pass: 5 * time.Second, probe: 2 * time.Second, clients: []int{1, 4, 16, 64}, reps: 3,
+		journal: 1_000_000, events: 200_000, assets: 100_000, readers: 16, pageLoad: 4 * time.Second},
+	true: {name: "full", pass: 15 * time.Second, probe: 3 * time.Second, clients: []int{1, 4, 16, 64}, reps: 3,
+		journal: 10_000_000, events: 1_000_000, assets: 1_000_000, readers: 16, pageLoad: 10 * time.Second},
+}
+
+func main() {
+	full := flag.Bool("full", os.Getenv("FULL") == "1", "full scale (10M journal lines, 1M events and assets)")
+	bin := flag.String("bin", "bin/congquy", "the congquy binary to measure")
+	out := flag.String("out", "docs/benchmarks.md", "markdown report")
+	jsonOut := flag.String("json", "docs/benchmarks.json", "machine-readable report")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(ctx, log, profiles[*full], *bin, *out, *jsonOut); err != nil {
+		fmt.Fprintln(os.Stderr, "congquy-bench:", err)
+		os.Exit(1)
+	}
+}
+
+// harness is one benchmark run's state.
+type harness struct {
+	log     *slog.Logger
+	p       profile
+	bin     string
+	srv     *pgserver.Server
+	dbURL   string // the congquy database of this run (owner)
+	dataDir string // CONGQUY_DATA_DIR of the measured binary (its keys)
+	full    bool
+	rep     *bench.Report
+}
+
+// cmd is the command that reproduces this run's figures.
+func (h *harness) cmd() string {
+	if h.full {
+		return "make bench FULL=1"
+	}
+	return "make bench"
+}
+
+func run(ctx context.Context, log *slog.Logger, p profile, bin, out, jsonOut string) error {
+	srv, err := pgserver.Start(ctx, pgserver.Options{DatabaseURL: os.Getenv("DATABASE_URL"), DataDir: ".data/pg-bench", Logger: log})
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	name := fmt.Sprintf("congquy_bench_%d", os.Getpid())
+	admin, err := sql.Open("postgres", srv.AdminURL)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
+		return fmt.Errorf("create bench database: %w", err)
+	}
+	defer func() {
+		if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err != nil {
+			log.Warn("drop bench database", "err", err)
+		}
+	}()
+	dataDir, err := os.MkdirTemp("", "congquy-bench-data-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dataDir)
+	h := &harness{log: log, p: p, bin: bin, srv: srv, dbURL: srv.URLFor(name), dataDir: dataDir, full: p.name == "full", rep: &bench.Report{
+		Date: time.Now(), Commit: commit(), Machine: bench.Machine(), Profile: p.name, Reps: p.reps,
+		Server: serverVersion(ctx, admin),
+	}}
+	if _, err := migrations.Up(ctx, h.dbURL); err != nil {
+		return err
+	}
+	if err := h.exec(ctx, bench.RawSchema); err != nil {
+		return err
+	}
+	if err := h.postings(ctx); err != nil {
+		return err
+	}
+	for _, step := range []func(context.Context) error{h.reports, h.imports, h.wear, h.verify, h.pages} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	var md strings.Builder
+	h.rep.WriteMarkdown(&md, intro)
+	if err := bench.ReplaceSection(out, md.String()); err != nil {
+		return err
+	}
+	return h.rep.WriteJSON(jsonOut)
+}
+
+func (h *harness) exec(ctx context.Context, sqlText string) error {
+	db, err := sql.Open("postgres", h.dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, sqlText)
+	return err
+}
+
+func (h *harness) add(f bench.Figure) { h.rep.Figures = append(h.rep.Figures, f) }
+
+func commit() string {
+	out, err := exec.Command("git", "describe", "--always", "--dirty").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func serverVersion(ctx context.Context, db *sql.DB) string {
+	var v string
+	_ = db.QueryRowContext(ctx, `SHOW server_version`).Scan(&v)
+	return "PostgreSQL " + v
+}
+
+const intro = `## make bench: congquy against the raw-SQL bound
+
+Every figure is a **ratio against a baseline measured in the same run on the same
+database server** (the raw SQL of the same work through pgbench, or COPY, or /healthz),
+variants interleaved, medians of the repetitions. This machine's storage drifts 2–5×
+between runs (DESIGN.md §11), so absolute numbers from different runs do not compare;
+ratios do. Tests never assert timings; this report is where speed is recorded.
+
+Reproduce everything: ` + "`make bench`" + ` (quick profile, minutes) or ` + "`make bench FULL=1`" + ` (full scale).
+`
