@@ -16,11 +16,36 @@ import (
 // demoYear is the fiscal year of the demo budget.
 const demoYear = 2026
 
-// budgetActors are who drafts and who approves in the demo budget: two system actors
-// for now (their logins differ, so maker-checker holds); once identity brings demo
-// users, this is where the demo finance officer and chief accountant plug in.
+// budgetActors are who drafts and who approves in one unit's demo budget: its demo
+// finance officer (ketoan.<unit>) and chief accountant (ktt.<unit>), acting as their
+// sessions would (grants and subtrees), so maker-checker holds as for any user.
 type budgetActors struct {
 	maker, checker auth.Actor
+}
+
+// unitActors returns the demo finance officer and chief accountant of the unit.
+func (l *loader) unitActors(ctx context.Context, u org.Unit) (budgetActors, error) {
+	maker, err := l.userActor(ctx, "ketoan."+unitSuffix(u.Code))
+	if err != nil {
+		return budgetActors{}, err
+	}
+	checker, err := l.userActor(ctx, "ktt."+unitSuffix(u.Code))
+	return budgetActors{maker: maker, checker: checker}, err
+}
+
+// userActor returns the actor of a demo user, as the session middleware builds it.
+func (l *loader) userActor(ctx context.Context, login string) (auth.Actor, error) {
+	c, err := l.st.Credentials(ctx, login)
+	if err != nil {
+		return auth.Actor{}, fmt.Errorf("demo user %s: %w", login, err)
+	}
+	u, subtrees, err := l.st.SessionUser(ctx, c.ID)
+	if err != nil {
+		return auth.Actor{}, err
+	}
+	a := u.Actor("", "")
+	a.Subtrees = subtrees
+	return a, nil
 }
 
 // demoItems are the demo budget lines: tiểu mục and the department's whole-year estimate
@@ -48,7 +73,10 @@ func loadBudget(ctx context.Context, l *loader) error {
 	if _, err := l.st.LoadBuiltinReference(ctx, l.actor); err != nil {
 		return err
 	}
-	who := budgetActors{maker: l.actor, checker: auth.System("demo-checker")}
+	who, err := l.unitActors(ctx, l.units.Department)
+	if err != nil {
+		return err
+	}
 	lines := map[int64]map[string]budget.Line{} // unit → tiểu mục → line
 	for _, u := range l.units.All() {
 		lines[u.ID] = map[string]budget.Line{}
@@ -77,7 +105,11 @@ func loadBudget(ctx context.Context, l *loader) error {
 		}
 	}
 	for i, o := range l.units.Offices {
-		if err := l.officeVouchers(ctx, who, o, lines[o.ID], i); err != nil {
+		office, err := l.unitActors(ctx, o)
+		if err != nil {
+			return err
+		}
+		if err := l.officeVouchers(ctx, office, o, lines[o.ID], i); err != nil {
 			return fmt.Errorf("vouchers of %s: %w", o.Code, err)
 		}
 	}

@@ -12,9 +12,16 @@ import (
 
 // inScope refuses, as "not found", a record of a unit outside the actor's scope for the
 // permission: ids of other units reveal nothing. congquy itself (the demo loader, the
-// CLI) acts everywhere.
+// CLI) acts everywhere. An actor that carries its subtrees (every signed-in or token
+// actor) is checked without SQL; one built by hand is checked against unit_closure.
 func inScope(ctx context.Context, q queryer, actor auth.Actor, unitID int64, perm auth.Permission, whatVI, whatEN string) error {
 	if actor.IsSystem() {
+		return nil
+	}
+	if actor.Subtrees != nil { // loaded with the session or token: no round trip needed
+		if !actor.InScope(perm, unitID) {
+			return apperr.NotFoundf(whatVI, whatEN)
+		}
 		return nil
 	}
 	var ok bool
@@ -29,22 +36,15 @@ func inScope(ctx context.Context, q queryer, actor auth.Actor, unitID int64, per
 	return nil
 }
 
-// checkMakerChecker refuses an approval (or rejection) by the user who drafted the record:
-// maker-checker (DESIGN.md §4). The database holds the same rule as a CHECK on the
-// record; this gives the clear message. Whether the approver holds the permission in
-// the record's unit is inScope's job. (The identity area's auth.CheckMakerChecker will
-// replace this helper.)
-func checkMakerChecker(approver auth.Actor, draftedBy *int64, draftedLogin string) error {
-	same := approver.Login == draftedLogin
-	if approver.UserID != 0 && draftedBy != nil && *draftedBy == approver.UserID {
-		same = true
+// checkMakerChecker refuses an approval (or rejection) by the user who drafted the record,
+// or by an approver without perm on the record's unit: maker-checker (DESIGN.md §4), by
+// auth.CheckMakerChecker. The database holds the first half as a CHECK on the record.
+func checkMakerChecker(approver auth.Actor, draftedBy *int64, unitID int64, perm auth.Permission) error {
+	var by int64
+	if draftedBy != nil {
+		by = *draftedBy
 	}
-	if same {
-		return apperr.New(apperr.Forbidden,
-			"Người lập không được tự duyệt hoặc từ chối chứng từ của mình (nguyên tắc hai người).",
-			"The person who drafted a record cannot approve or reject it (maker-checker).")
-	}
-	return nil
+	return auth.CheckMakerChecker(approver, by, unitID, perm)
 }
 
 // actorID returns the actor's user id for a drafted_by/approved_by column: nil for

@@ -194,16 +194,13 @@ func (t *tx) applyDecisionLine(ctx context.Context, kind budget.DecisionKind, l 
 			fmt.Sprintf("Dòng dự toán %s chỉ đang giữ lại %s, không thể giải tỏa %s.", l.Label(), l.Withheld.Format("vi"), dl.Amount.Abs().Format("vi")),
 			fmt.Sprintf("Budget line %s withholds only %s; it cannot release %s.", l.LabelEN(), l.Withheld.Format("en"), dl.Amount.Abs().Format("en")))
 	}
-	var stmt string
-	switch kind.Column() {
-	case budget.ColAllocated:
-		stmt = `UPDATE budget_lines SET allocated = allocated + $2 WHERE id = $1`
-	case budget.ColWithheld:
-		stmt = `UPDATE budget_lines SET withheld = withheld + $2 WHERE id = $1`
-	default:
-		stmt = `UPDATE budget_lines SET adjusted = adjusted + $2 WHERE id = $1`
-	}
-	if _, err := t.ExecContext(ctx, stmt, l.ID, dl.Amount); err != nil {
+	// One constant statement: the kind's column moves, the others add zero.
+	_, err := t.ExecContext(ctx, `UPDATE budget_lines SET
+			allocated = allocated + CASE WHEN $3 = 'allocated' THEN $2::numeric ELSE 0 END,
+			adjusted = adjusted + CASE WHEN $3 = 'adjusted' THEN $2::numeric ELSE 0 END,
+			withheld = withheld + CASE WHEN $3 = 'withheld' THEN $2::numeric ELSE 0 END
+		WHERE id = $1`, l.ID, dl.Amount, string(kind.Column()))
+	if err != nil {
 		return fmt.Errorf("apply decision to line %d: %w", l.ID, err)
 	}
 	return nil
@@ -217,14 +214,13 @@ func (t *tx) postDecision(ctx context.Context, d Decision) error { return nil }
 
 // RejectDecision rejects a draft decision with a reason; nothing moves.
 func (s *Store) RejectDecision(ctx context.Context, actor auth.Actor, id int64, reason string) (Decision, error) {
-	reason, err := rejectReason(reason)
-	if err != nil {
-		return Decision{}, err
-	}
 	var out Decision
-	err = s.write(ctx, actor, func(t *tx) error {
+	err := s.write(ctx, actor, func(t *tx) error {
 		before, err := t.lockDecision(ctx, actor, id)
 		if err != nil {
+			return err
+		}
+		if reason, err = rejectReason(reason); err != nil { // after the scope check
 			return err
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE budget_decisions SET status = 'rejected', approved_by = NULL,
@@ -255,7 +251,7 @@ func (t *tx) lockDecision(ctx context.Context, actor auth.Actor, id int64) (Deci
 	if d.Status != budget.StatusDraft {
 		return d, alreadyDecided()
 	}
-	if err := checkMakerChecker(actor, d.DraftedBy, d.DraftedLogin); err != nil {
+	if err := checkMakerChecker(actor, d.DraftedBy, d.UnitID, auth.PermBudgetApprove); err != nil {
 		return d, err
 	}
 	full, err := decisionByID(ctx, t, id)

@@ -46,8 +46,8 @@ func mustBudgetFixture(t *testing.T) *budgetFixture {
 	return f
 }
 
-// mustUser creates a user with roles on its unit, as the identity area will, and returns
-// its actor.
+// mustUser creates a user with roles on its unit and returns its actor as a session
+// would make it (grants and subtrees).
 func mustUser(t *testing.T, owner string, unitID int64, login string, roles ...auth.Role) auth.Actor {
 	t.Helper()
 	db, err := sqlx.Open("postgres", owner)
@@ -66,6 +66,12 @@ func mustUser(t *testing.T, owner string, unitID int64, login string, roles ...a
 		}
 		a.Grants = append(a.Grants, auth.Grant{Role: r, UnitID: unitID})
 	}
+	// Its subtree, as the session loads it at sign-in.
+	var below []int64
+	if err := db.Select(&below, `SELECT descendant_id FROM unit_closure WHERE ancestor_id = $1 ORDER BY descendant_id`, unitID); err != nil {
+		t.Fatal(err)
+	}
+	a.Subtrees = map[int64][]int64{unitID: below}
 	return a
 }
 

@@ -25,6 +25,9 @@ const lineColumns = `l.id, l.unit_id, l.fiscal_year, l.funding_type, l.note, l.p
 // row in the set. Money arrives only through approved decisions.
 func (s *Store) CreateLine(ctx context.Context, actor auth.Actor, n budget.NewLine) (budget.Line, error) {
 	n.Section = budget.SectionOf(n.Subsection)
+	if n.UnitID <= 0 {
+		return budget.Line{}, apperr.New(apperr.Invalid, "Hãy chọn đơn vị.", "Choose a unit.").OnField("unit_id")
+	}
 	var l budget.Line
 	err := s.write(ctx, actor, func(t *tx) error {
 		if err := inScope(ctx, t, actor, n.UnitID, auth.PermBudgetDraft, "đơn vị", "unit"); err != nil {

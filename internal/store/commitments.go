@@ -70,12 +70,12 @@ func (s *Store) ApproveCommitment(ctx context.Context, actor auth.Actor, id int6
 
 // RejectCommitment rejects a drafted commitment with a reason.
 func (s *Store) RejectCommitment(ctx context.Context, actor auth.Actor, id int64, reason string) (budget.Commitment, error) {
-	reason, err := rejectReason(reason)
-	if err != nil {
-		return budget.Commitment{}, err
-	}
 	return s.decideCommitment(ctx, actor, id, func(t *tx, c budget.Commitment) error {
-		_, err := t.ExecContext(ctx, `UPDATE commitments SET status = 'rejected', decided_at = now(), reject_reason = $2 WHERE id = $1`, id, reason)
+		reason, err := rejectReason(reason) // after the scope check: another unit's id is not found
+		if err != nil {
+			return err
+		}
+		_, err = t.ExecContext(ctx, `UPDATE commitments SET status = 'rejected', decided_at = now(), reject_reason = $2 WHERE id = $1`, id, reason)
 		return err
 	}, "reject")
 }
@@ -92,7 +92,7 @@ func (s *Store) decideCommitment(ctx context.Context, actor auth.Actor, id int64
 		if c.Status != budget.StatusDraft {
 			return alreadyDecided()
 		}
-		if err := checkMakerChecker(actor, c.DraftedBy, c.DraftedLogin); err != nil {
+		if err := checkMakerChecker(actor, c.DraftedBy, c.UnitID, auth.PermBudgetApprove); err != nil {
 			return err
 		}
 		if err := fn(t, c); err != nil {

@@ -356,14 +356,13 @@ func (t *tx) postVoucher(ctx context.Context, v *budget.Voucher) error { return 
 
 // RejectVoucher rejects a submitted voucher with a reason; it goes back to its drafter.
 func (s *Store) RejectVoucher(ctx context.Context, actor auth.Actor, id int64, reason string) (budget.Voucher, error) {
-	reason, err := rejectReason(reason)
-	if err != nil {
-		return budget.Voucher{}, err
-	}
 	var out budget.Voucher
-	err = s.write(ctx, actor, func(t *tx) error {
+	err := s.write(ctx, actor, func(t *tx) error {
 		before, err := t.lockSubmitted(ctx, actor, id)
 		if err != nil {
+			return err
+		}
+		if reason, err = rejectReason(reason); err != nil { // after the scope check
 			return err
 		}
 		_, err = t.ExecContext(ctx, `UPDATE vouchers SET status = 'rejected', decided_at = now(), reject_reason = $2 WHERE id = $1`, id, reason)
@@ -412,7 +411,7 @@ func (t *tx) lockSubmitted(ctx context.Context, actor auth.Actor, id int64) (bud
 		}
 		return v, alreadyDecided()
 	}
-	return v, checkMakerChecker(actor, v.DraftedBy, v.DraftedLogin)
+	return v, checkMakerChecker(actor, v.DraftedBy, v.UnitID, auth.PermSpendApprove)
 }
 
 // lockVoucher locks a voucher in the actor's scope for the permission and reads it.

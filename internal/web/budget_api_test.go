@@ -27,10 +27,11 @@ func (b *budgetServer) lineOf(t *testing.T, unitCode, item string) int64 {
 	return id
 }
 
-// api sends a JSON request as the user, with an Idempotency-Key when key is not empty.
+// api sends a JSON request with the user's API token, with an Idempotency-Key when key is
+// not empty.
 func (b *budgetServer) api(t *testing.T, login, method, target, key, body string) *httptestRecorder {
 	t.Helper()
-	h := []string{"X-Test-Actor", login, "Content-Type", "application/json", "Accept", "application/json"}
+	h := []string{"Authorization", "Bearer " + b.token(t, login), "Content-Type", "application/json", "Accept", "application/json"}
 	if key != "" {
 		h = append(h, "Idempotency-Key", key)
 	}
@@ -50,11 +51,11 @@ func TestAPIIdempotency(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			replies[i] = b.api(t, "ketoan", http.MethodPost, "/api/v1/vouchers", "vch-2026-0001", body)
+			replies[i] = b.api(t, loginOfficer, http.MethodPost, "/api/v1/vouchers", "vch-2026-0001", body)
 		}()
 	}
 	wg.Wait()
-	replies[2] = b.api(t, "ketoan", http.MethodPost, "/api/v1/vouchers", "vch-2026-0001", body)
+	replies[2] = b.api(t, loginOfficer, http.MethodPost, "/api/v1/vouchers", "vch-2026-0001", body)
 	for i, r := range replies {
 		if r.Code != http.StatusCreated || r.Body.String() != replies[0].Body.String() {
 			t.Fatalf("reply %d: %d %s; first %s", i, r.Code, r.Body, replies[0].Body)
@@ -75,24 +76,24 @@ func TestAPIIdempotency(t *testing.T) {
 		t.Fatalf("%d vouchers created, want 1 (%v)", n, err)
 	}
 	changed := strings.Replace(body, "1250000", "1250001", 1)
-	if r := b.api(t, "ketoan", http.MethodPost, "/api/v1/vouchers", "vch-2026-0001", changed); r.Code != http.StatusConflict {
+	if r := b.api(t, loginOfficer, http.MethodPost, "/api/v1/vouchers", "vch-2026-0001", changed); r.Code != http.StatusConflict {
 		t.Fatalf("same key, changed body: %d %s", r.Code, r.Body)
 	}
-	if r := b.api(t, "ketoan", http.MethodPost, "/api/v1/vouchers", "", body); r.Code != http.StatusUnprocessableEntity {
+	if r := b.api(t, loginOfficer, http.MethodPost, "/api/v1/vouchers", "", body); r.Code != http.StatusUnprocessableEntity {
 		t.Fatalf("no key: %d", r.Code)
 	}
 	// Submit, then approve by another user: refused when over budget, with the line named.
 	id := fmt.Sprint(v.ID)
-	if r := b.api(t, "ketoan", http.MethodPost, "/api/v1/vouchers/"+id+"/submit", "sub-"+id+"-0001", ""); r.Code != http.StatusOK {
+	if r := b.api(t, loginOfficer, http.MethodPost, "/api/v1/vouchers/"+id+"/submit", "sub-"+id+"-0001", ""); r.Code != http.StatusOK {
 		t.Fatalf("submit: %d %s", r.Code, r.Body)
 	}
-	if r := b.api(t, "ketoan", http.MethodPost, "/api/v1/vouchers/"+id+"/approve", "apv-"+id+"-0001", ""); r.Code != http.StatusForbidden && r.Code != http.StatusNotFound {
+	if r := b.api(t, loginOfficer, http.MethodPost, "/api/v1/vouchers/"+id+"/approve", "apv-"+id+"-0001", ""); r.Code != http.StatusForbidden && r.Code != http.StatusNotFound {
 		t.Fatalf("self-approval: %d %s", r.Code, r.Body)
 	}
-	if r := b.api(t, "ketoantruong", http.MethodPost, "/api/v1/vouchers/"+id+"/approve", "apv-"+id+"-0002", ""); r.Code != http.StatusOK {
+	if r := b.api(t, loginChief, http.MethodPost, "/api/v1/vouchers/"+id+"/approve", "apv-"+id+"-0002", ""); r.Code != http.StatusOK {
 		t.Fatalf("approve: %d %s", r.Code, r.Body)
 	}
-	r := b.api(t, "ketoantruong", http.MethodGet, fmt.Sprintf("/api/v1/budget-lines/%d", line), "", "")
+	r := b.api(t, loginChief, http.MethodGet, fmt.Sprintf("/api/v1/budget-lines/%d", line), "", "")
 	var l struct {
 		Spent     string `json:"spent"`
 		Available string `json:"available"`
@@ -116,7 +117,7 @@ func TestAPIApprovalRefusedOverBudget(t *testing.T) {
 	if err := db.Get(&id, `SELECT v.id FROM vouchers v WHERE v.description LIKE 'Sửa chữa trụ sở%' AND v.unit_id = $1`, b.office); err != nil {
 		t.Fatal(err)
 	}
-	r := b.api(t, "ketoantruong", http.MethodPost, fmt.Sprintf("/api/v1/vouchers/%d/approve", id), "apv-over-0001", "")
+	r := b.api(t, loginChief, http.MethodPost, fmt.Sprintf("/api/v1/vouchers/%d/approve", id), "apv-over-0001", "")
 	if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.Body.String(), "insufficient_budget") || !strings.Contains(r.Body.String(), "Dòng dự toán 6907") {
 		t.Fatalf("over-budget approval: %d %s", r.Code, r.Body)
 	}
@@ -137,7 +138,7 @@ func TestVoucherAttachmentsHTTP(t *testing.T) {
 		fw, _ := w.CreateFormFile("file", name)
 		fw.Write(content)
 		w.Close()
-		return b.do(t, http.MethodPost, fmt.Sprintf("/vouchers/%d/attachments", id), &buf, "Content-Type", w.FormDataContentType(), "X-Test-Actor", "ketoan")
+		return b.asRaw(t, loginOfficer, http.MethodPost, fmt.Sprintf("/vouchers/%d/attachments", id), &buf, w.FormDataContentType())
 	}
 	if r := upload("hoa don.pdf", []byte("%PDF-1.7\nscan")); r.Code != http.StatusSeeOther {
 		t.Fatalf("upload pdf: %d %s", r.Code, clipBody(r.Body.String()))
@@ -149,7 +150,7 @@ func TestVoucherAttachmentsHTTP(t *testing.T) {
 	if err := db.Get(&aid, `SELECT id FROM voucher_attachments WHERE voucher_id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
-	r := b.as(t, "ketoantruong", http.MethodGet, fmt.Sprintf("/vouchers/%d/attachments/%d", id, aid))
+	r := b.as(t, loginChief, http.MethodGet, fmt.Sprintf("/vouchers/%d/attachments/%d", id, aid))
 	if r.Code != http.StatusOK || r.Header().Get("Content-Type") != "application/pdf" || len(r.Header().Get("X-Content-SHA256")) != 64 ||
 		!strings.HasPrefix(r.Header().Get("Content-Disposition"), "attachment;") {
 		t.Fatalf("download: %d %v", r.Code, r.Header())
@@ -159,7 +160,7 @@ func TestVoucherAttachmentsHTTP(t *testing.T) {
 // The budget-vs-actual export has numbers as numbers and neutralised formula-like text.
 func TestExecutionXLSX(t *testing.T) {
 	b := mustBudgetServer(t)
-	r := b.as(t, "ketoan", http.MethodGet, "/budget/execution.xlsx?year=2026")
+	r := b.as(t, loginOfficer, http.MethodGet, "/budget/execution.xlsx?year=2026")
 	if r.Code != http.StatusOK {
 		t.Fatalf("export: %d", r.Code)
 	}
@@ -203,7 +204,7 @@ func TestCodesImportHTTP(t *testing.T) {
 			fw.Write([]byte(csv))
 		}
 		w.Close()
-		return b.do(t, http.MethodPost, "/budget/codes/import", &buf, "Content-Type", w.FormDataContentType(), "X-Test-Actor", "quantri")
+		return b.asRaw(t, loginAdmin, http.MethodPost, "/budget/codes/import", &buf, w.FormDataContentType())
 	}
 	good := "kind,code,parent,name_vi,name_en,verified,source\nsection,340,,QLNN,Administration,true,s\nsubsection,341,340,QLNN,Administration,true,s\n"
 	r := post(good)

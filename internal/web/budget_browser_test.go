@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"congquy/internal/browsertest"
+	"congquy/internal/demo"
 )
 
 // As a new user would, in Chromium: a finance officer drafts a voucher over a warn norm,
@@ -21,17 +22,22 @@ func TestBrowserBudgetScenario(t *testing.T) {
 	ts := httptest.NewServer(b.Handler())
 	defer ts.Close()
 	br := browsertest.New(t)
-	become := func(login string) {
-		br.Do(t, chromedp.Navigate(ts.URL+"/healthz"))
-		if _, err := chromedp.Run(br.Ctx, chromedp.Evaluate[any](`document.cookie = "congquy_test_actor=`+login+`; path=/"`)); err != nil {
-			t.Fatal(err)
+	passwords := map[string]string{}
+	for _, l := range demo.Logins().Logins {
+		passwords[l.Login] = l.Password
+	}
+	signedIn := false
+	become := func(login string) { // sign out, then in through the sign-in form
+		if signedIn {
+			br.Do(t, chromedp.Click(chromedp.CSS(`.tools button.link[type="submit"]:not([lang])`)), chromedp.WaitVisible(chromedp.CSS("#login")))
 		}
-		br.Problems() // the health check page has no favicon
+		browserSignIn(t, br, ts.URL, login, passwords[login])
+		signedIn = true
 	}
 	lodging := b.lineOf(t, "CT-THADS", "6703")
 
 	// The officer drafts a lodging lump sum above the norm (2 days × 450,000 ₫ in a city).
-	become("ketoan")
+	become(loginOfficer)
 	br.Do(t, chromedp.Navigate(fmt.Sprintf("%s/vouchers/new?unit=%d&year=2026", ts.URL, b.dept)), chromedp.WaitVisible(chromedp.CSS("#voucher-form")),
 		chromedp.SetValue(chromedp.CSS("#v-payee"), "Nguyễn Văn Mẫu"), chromedp.SetValue(chromedp.CSS("#v-date"), "2026-03-10"),
 		chromedp.SetValue(chromedp.CSS("#l0-line"), fmt.Sprint(lodging)), chromedp.SetValue(chromedp.CSS("#l0-amount"), "1.000.000"),
@@ -59,7 +65,7 @@ func TestBrowserBudgetScenario(t *testing.T) {
 	}
 
 	// The chief accountant reads the justification and approves.
-	become("ketoantruong")
+	become(loginChief)
 	br.Do(t, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#approve-voucher")))
 	if got := br.Text(t, ".justify"); !strings.Contains(got, "Tập huấn bắt buộc") {
 		t.Fatalf("approver does not see the justification: %q", got)
@@ -93,12 +99,12 @@ func TestBrowserBudgetScenario(t *testing.T) {
 	br.Screenshot(t, "budget-voucher-refused")
 
 	// The other pages, as their users see them, on a desktop and a phone.
-	become("quantri")
+	become(loginAdmin)
 	br.Do(t, chromedp.Navigate(ts.URL+"/budget/codes?kind=item"), chromedp.WaitVisible(chromedp.CSS("table.data")))
 	br.Screenshot(t, "budget-codes")
 	br.Do(t, chromedp.Navigate(ts.URL+"/budget/norms"), chromedp.WaitVisible(chromedp.CSS("table.data")))
 	br.Screenshot(t, "budget-norms")
-	become("ketoan")
+	become(loginOfficer)
 	for _, p := range []string{"/budget/lines?year=2026", "/budget/decisions?year=2026", "/budget/decisions/new?kind=allotment&year=2026", "/budget/commitments?year=2026", "/vouchers?year=2026"} {
 		br.Do(t, chromedp.Navigate(ts.URL+p), chromedp.WaitVisible(chromedp.CSS("h1")))
 		br.Screenshot(t, "budget"+strings.NewReplacer("/", "-", "?", "-", "&", "-", "=", "-").Replace(p))

@@ -5,26 +5,41 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/labstack/echo/v4"
 
 	"congquy/internal/auth"
 	"congquy/internal/demo"
+	"congquy/internal/store"
 )
 
-// budgetServer is a server on a database with the demo data and a few users; a request
-// acts as the user named by its X-Test-Actor header (test-only: identity will bring
-// sessions and tokens).
+// budgetServer is a server on a database with the demo data. Requests act as the demo
+// users, as production does: pages through a signed-in session (with its CSRF token), the
+// JSON API with the user's own API token.
 type budgetServer struct {
 	*testServer
-	actors map[string]*auth.Actor
 	dept   int64
 	office int64
+
+	mu      sync.Mutex
+	users   map[string]auth.User
+	clients map[string]*client
+	tokens  map[string]string
 }
+
+// The demo users the budget tests act as (internal/demo): a finance officer, a chief
+// accountant, an inspector and an administrator of the department, and the finance
+// officer of its first office.
+const (
+	loginOfficer   = "ketoan.ct"
+	loginChief     = "ktt.ct"
+	loginInspector = "thanhtra.ct"
+	loginAdmin     = "quantri.ct"
+	loginKV1       = "ketoan.kv1"
+	loginChiefKV1  = "ktt.kv1"
+)
 
 func mustBudgetServer(t *testing.T) *budgetServer {
 	t.Helper()
@@ -33,11 +48,8 @@ func mustBudgetServer(t *testing.T) *budgetServer {
 	if _, err := demo.Load(ctx, s.store, demo.Seed); err != nil {
 		t.Fatalf("demo: %v", err)
 	}
-	b := &budgetServer{testServer: s, actors: map[string]*auth.Actor{}}
-	db, err := sqlx.Open("postgres", s.owner)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := &budgetServer{testServer: s, users: map[string]auth.User{}, clients: map[string]*client{}, tokens: map[string]string{}}
+	db := sqlx.MustOpen("postgres", s.owner)
 	defer db.Close()
 	if err := db.Get(&b.dept, `SELECT id FROM units WHERE code = 'CT-THADS'`); err != nil {
 		t.Fatal(err)
@@ -45,64 +57,77 @@ func mustBudgetServer(t *testing.T) *budgetServer {
 	if err := db.Get(&b.office, `SELECT id FROM units WHERE code = 'CT-THADS-KV1'`); err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range []struct {
-		login string
-		unit  int64
-		roles []auth.Role
-	}{
-		{"ketoan", b.dept, []auth.Role{auth.RoleFinanceOfficer}},
-		{"ketoantruong", b.dept, []auth.Role{auth.RoleChiefAccountant}},
-		{"thanhtra", b.dept, []auth.Role{auth.RoleInspector}},
-		{"quantri", b.dept, []auth.Role{auth.RoleAdmin}},
-		{"ketoan-kv1", b.office, []auth.Role{auth.RoleFinanceOfficer}},
-	} {
-		a := &auth.Actor{Login: u.login, UnitID: u.unit, Lang: "vi"}
-		if err := db.Get(&a.UserID, `INSERT INTO users (unit_id, login, full_name) VALUES ($1, $2, $2) RETURNING id`, u.unit, u.login); err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range u.roles {
-			db.MustExec(`INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)`, a.UserID, r, u.unit)
-			a.Grants = append(a.Grants, auth.Grant{Role: r, UnitID: u.unit})
-		}
-		b.actors[u.login] = a
-	}
-	s.e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			login := c.Request().Header.Get("X-Test-Actor")
-			if ck, err := c.Cookie("congquy_test_actor"); err == nil && login == "" {
-				login = ck.Value // the browser tests sign in this way
-			}
-			if a, ok := b.actors[login]; ok {
-				c.Set(ctxActor, a)
-			}
-			return next(c)
-		}
-	})
 	return b
 }
 
-// as sends a request as the named user.
+// user returns the demo user with the login.
+func (b *budgetServer) user(t *testing.T, login string) auth.User {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if u, ok := b.users[login]; ok {
+		return u
+	}
+	var id int64
+	if err := b.store.DB().GetContext(context.Background(), &id, `SELECT id FROM users WHERE login = $1`, login); err != nil {
+		t.Fatalf("demo user %s: %v", login, err)
+	}
+	u, _, err := b.store.SessionUser(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.users[login] = u
+	return u
+}
+
+// session returns the signed-in browser session of the user (one per user).
+func (b *budgetServer) session(t *testing.T, login string) *client {
+	t.Helper()
+	u := b.user(t, login)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if c, ok := b.clients[login]; ok {
+		return c
+	}
+	c := b.signedIn(t, u)
+	b.clients[login] = c
+	return c
+}
+
+// token returns an API token of the user, created as the user would on /account/tokens.
+func (b *budgetServer) token(t *testing.T, login string) string {
+	t.Helper()
+	u := b.user(t, login)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if tok, ok := b.tokens[login]; ok {
+		return tok
+	}
+	plain, hash, prefix := auth.NewAPIToken()
+	if _, err := b.store.CreateAPIToken(context.Background(), u.Actor("", ""), store.NewAPIToken{Name: "test", Days: 30}, hash, prefix); err != nil {
+		t.Fatal(err)
+	}
+	b.tokens[login] = plain
+	return plain
+}
+
+// as sends a page request as the user, in its session: a GET, or a POST of the form
+// fields in body (with the session's CSRF token).
 func (b *budgetServer) as(t *testing.T, login, method, target string, body ...string) *httptestRecorder {
 	t.Helper()
-	var r *httptestRecorder
-	if len(body) > 0 {
-		rd, k, v := formBody(body...)
-		r = b.do(t, method, target, rd, k, v, "X-Test-Actor", login)
-	} else {
-		r = b.do(t, method, target, nil, "X-Test-Actor", login)
+	c := b.session(t, login)
+	if method == http.MethodPost {
+		return c.post(t, target, body...)
 	}
-	return r
+	return c.do(t, method, target, "")
 }
 
-var _ = http.MethodGet
+// asRaw sends a page request with a body of its own type (multipart uploads) as the user.
+func (b *budgetServer) asRaw(t *testing.T, login, method, target string, body io.Reader, contentType string) *httptestRecorder {
+	t.Helper()
+	c := b.session(t, login)
+	raw, _ := io.ReadAll(body)
+	return c.do(t, method, target, string(raw), "Content-Type", contentType, csrfHeader, c.csrf)
+}
 
 type httptestRecorder = httptest.ResponseRecorder
-
-// formBody encodes key/value pairs as a form body, values escaped.
-func formBody(kv ...string) (io.Reader, string, string) {
-	v := url.Values{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		v.Add(kv[i], kv[i+1])
-	}
-	return strings.NewReader(v.Encode()), "Content-Type", "application/x-www-form-urlencoded"
-}

@@ -27,20 +27,20 @@ func TestBudgetPagesRender(t *testing.T) {
 		login, target string
 		want          []string
 	}{
-		{"quantri", "/budget/codes", []string{"Mục lục ngân sách nhà nước", "6701", "chưa xác minh"}},
-		{"quantri", "/budget/codes?kind=item&q=m%C3%A1y%20bay", []string{"Tiền vé máy bay"}},
-		{"quantri", "/budget/codes/import", []string{"Nhập bộ mục lục mới"}},
-		{"ketoan", "/budget/norms", []string{"450.000 ₫", "1.000.000 ₫", "950.000.000 ₫", "40/2017/TT-BTC"}},
-		{"ketoan", "/budget/lines?year=2026", []string{"014-341-6701", "Mở dòng dự toán"}},
-		{"ketoan", "/budget/decisions?year=2026", []string{"01/QĐ-MẪU", "Đã duyệt"}},
-		{"ketoan", "/budget/decisions/new?kind=allotment&year=2026", []string{"Phân bổ cho đơn vị cấp dưới", "Chia đều"}},
-		{"ketoantruong", "/budget/decisions/" + d, []string{"CT-THADS-KV1"}},
-		{"ketoan", "/budget/commitments?year=2026", []string{"Cam kết chi"}},
-		{"ketoan", "/budget/execution?year=2026", []string{"Tình hình thực hiện dự toán", "data-chart=", "% thực hiện"}},
-		{"ketoan", "/vouchers?year=2026", []string{"Chứng từ chi", "Công ty Điện lực mẫu"}},
-		{"ketoantruong", "/vouchers/" + v, []string{"Duyệt", "Kiểm tra định mức"}},
-		{"ketoan", "/vouchers/new?year=2026", []string{"Lập chứng từ chi", "Thêm dòng"}},
-		{"thanhtra", "/vouchers/" + v + "/norms", []string{"kiểm tra theo định mức hiện hành"}},
+		{loginAdmin, "/budget/codes", []string{"Mục lục ngân sách nhà nước", "6701", "chưa xác minh"}},
+		{loginAdmin, "/budget/codes?kind=item&q=m%C3%A1y%20bay", []string{"Tiền vé máy bay"}},
+		{loginAdmin, "/budget/codes/import", []string{"Nhập bộ mục lục mới"}},
+		{loginOfficer, "/budget/norms", []string{"450.000 ₫", "1.000.000 ₫", "950.000.000 ₫", "40/2017/TT-BTC"}},
+		{loginOfficer, "/budget/lines?year=2026", []string{"014-341-6701", "Mở dòng dự toán"}},
+		{loginOfficer, "/budget/decisions?year=2026", []string{"01/QĐ-MẪU", "Đã duyệt"}},
+		{loginOfficer, "/budget/decisions/new?kind=allotment&year=2026", []string{"Phân bổ cho đơn vị cấp dưới", "Chia đều"}},
+		{loginChief, "/budget/decisions/" + d, []string{"CT-THADS-KV1"}},
+		{loginOfficer, "/budget/commitments?year=2026", []string{"Cam kết chi"}},
+		{loginOfficer, "/budget/execution?year=2026", []string{"Tình hình thực hiện dự toán", "data-chart=", "% thực hiện"}},
+		{loginOfficer, "/vouchers?year=2026", []string{"Chứng từ chi", "Công ty Điện lực mẫu"}},
+		{loginChief, "/vouchers/" + v, []string{"Duyệt", "Kiểm tra định mức"}},
+		{loginOfficer, "/vouchers/new?year=2026", []string{"Lập chứng từ chi", "Thêm dòng"}},
+		{loginInspector, "/vouchers/" + v + "/norms", []string{"kiểm tra theo định mức hiện hành"}},
 	}
 	for _, p := range pages {
 		rec := b.as(t, p.login, http.MethodGet, p.target)
@@ -51,13 +51,16 @@ func TestBudgetPagesRender(t *testing.T) {
 		mustContain(t, rec, p.want...)
 	}
 	// Deny by default: no actor, or the wrong role.
-	if rec := b.do(t, http.MethodGet, "/budget/lines", nil); rec.Code != http.StatusUnauthorized {
-		t.Errorf("anonymous /budget/lines: %d", rec.Code)
+	if rec := b.do(t, http.MethodGet, "/budget/lines", nil); rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login") {
+		t.Errorf("anonymous /budget/lines: %d %s", rec.Code, rec.Header().Get("Location"))
 	}
-	if rec := b.as(t, "quantri", http.MethodGet, "/vouchers"); rec.Code != http.StatusForbidden {
+	if rec := b.do(t, http.MethodGet, "/api/v1/budget-lines", nil, "Accept", "application/json"); rec.Code != http.StatusUnauthorized {
+		t.Errorf("anonymous /api/v1/budget-lines: %d", rec.Code)
+	}
+	if rec := b.as(t, loginAdmin, http.MethodGet, "/vouchers"); rec.Code != http.StatusForbidden {
 		t.Errorf("admin on /vouchers: %d", rec.Code)
 	}
-	if rec := b.as(t, "ketoan", http.MethodGet, "/budget/codes/import"); rec.Code != http.StatusForbidden {
+	if rec := b.as(t, loginOfficer, http.MethodGet, "/budget/codes/import"); rec.Code != http.StatusForbidden {
 		t.Errorf("finance officer importing codes: %d", rec.Code)
 	}
 	// An office officer sees another office's voucher as not found.
@@ -65,7 +68,7 @@ func TestBudgetPagesRender(t *testing.T) {
 	if err := db.Get(&other, `SELECT min(v.id) FROM vouchers v JOIN units u ON u.id = v.unit_id WHERE u.code = 'CT-THADS-KV2'`); err != nil {
 		t.Fatal(err)
 	}
-	if rec := b.as(t, "ketoan-kv1", http.MethodGet, "/vouchers/"+itoa64(other)); rec.Code != http.StatusNotFound {
+	if rec := b.as(t, loginKV1, http.MethodGet, "/vouchers/"+itoa64(other)); rec.Code != http.StatusNotFound {
 		t.Errorf("office 1 reading office 2's voucher: %d", rec.Code)
 	}
 }

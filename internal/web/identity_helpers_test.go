@@ -192,4 +192,3 @@ func encodeForm(kv ...string) string {
 	}
 	return strings.Join(v, "&")
 }
-

@@ -157,6 +157,12 @@ func (s *Server) saveVoucher(c echo.Context, id int64) error {
 		return s.showVoucherForm(c, http.StatusOK, f, nil)
 	}
 	n, err := f.voucher()
+	if err != nil && id != 0 {
+		// Another unit's voucher is not found, whatever the form holds.
+		if _, serr := s.store.VoucherByID(c.Request().Context(), actorFor(c), id); serr != nil {
+			return serr
+		}
+	}
 	if err == nil {
 		var v budget.Voucher
 		if id == 0 {
