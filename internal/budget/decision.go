@@ -62,13 +62,15 @@ func (k DecisionKind) Valid() bool {
 
 // The statuses of decisions, commitments and vouchers: drafted, submitted (vouchers),
 // approved by another user (and applied), rejected with a reason, posted to the ledger
-// (vouchers), closed (commitments).
+// (vouchers: approving posts), reversed by a reversing entry (vouchers), closed
+// (commitments).
 const (
 	StatusDraft     = "draft"
 	StatusSubmitted = "submitted"
 	StatusApproved  = "approved"
 	StatusRejected  = "rejected"
 	StatusPosted    = "posted"
+	StatusReversed  = "reversed"
 	StatusClosed    = "closed"
 )
 

@@ -37,6 +37,12 @@ type Voucher struct {
 	DecidedAt      *time.Time `db:"decided_at" json:"decided_at"`
 	RejectReason   string     `db:"reject_reason" json:"reject_reason"`
 	PostedAt       *time.Time `db:"posted_at" json:"posted_at"`
+	EntryID        *int64     `db:"entry_id" json:"entry_id"` // the journal entry that posted it
+	// A reversal: who, when, why, and the reversing journal entry.
+	ReversedLogin   *string    `db:"reversed_login" json:"reversed_login"`
+	ReversedAt      *time.Time `db:"reversed_at" json:"reversed_at"`
+	ReverseReason   string     `db:"reverse_reason" json:"reverse_reason"`
+	ReversalEntryID *int64     `db:"reversal_entry_id" json:"reversal_entry_id"`
 
 	Lines       []VoucherLine `db:"-" json:"lines"`
 	NormResults []Result      `db:"-" json:"norm_results"`

@@ -6,8 +6,8 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// The budget area's invariants (TESTING.md): recomputed from the records, they must agree
-// with the running totals the use cases keep. Phase 2 adds "equal the ledger".
+// The budget area's invariants (TESTING.md): recomputed from the records and from the
+// ledger, they must agree with the running totals the use cases keep.
 
 // checkLineAvailable: every line's components keep their sign rules and committed +
 // spent + sub_consumed ≤ allocated + adjusted − withheld.
@@ -131,5 +131,45 @@ func checkDecisionSums(ctx context.Context, q *sqlx.Tx) ([]Violation, error) {
 			WHEN d.kind IN ('decrease', 'release') THEN coalesce(sum(dl.amount), 0) <> -d.total
 			ELSE coalesce(sum(dl.amount), 0) <> d.total END
 		ORDER BY d.id`)
+	return out, err
+}
+
+// budgetLedgerSums sums, per budget line, the journal lines that name it: on expense
+// accounts (what vouchers spent, less reversals) and on the off-balance estimate accounts
+// (what decisions gave, less what decisions took and vouchers used).
+const budgetLedgerSums = `
+	WITH j AS (
+		SELECT jl.budget_line_id AS id,
+			sum(jl.debit - jl.credit) FILTER (WHERE a.kind = 'expense') AS spent,
+			sum(jl.debit - jl.credit) FILTER (WHERE jl.off_balance) AS estimate
+		FROM journal_lines jl
+		JOIN (SELECT DISTINCT code, kind FROM accounts) a ON a.code = jl.account_code
+		WHERE jl.budget_line_id IS NOT NULL
+		GROUP BY jl.budget_line_id)`
+
+// checkLineSpentLedger: each line's spent equals the ledger: the debits less the credits
+// of the expense-account journal lines that name it (postings less reversals).
+func checkLineSpentLedger(ctx context.Context, q *sqlx.Tx) ([]Violation, error) {
+	var out []Violation
+	err := q.SelectContext(ctx, &out, budgetLedgerSums+`
+		SELECT 'budget.line_spent_ledger' AS check, 'budget_line' AS entity, l.id::text AS id,
+			format('line has spent %s; the ledger''s expense postings on it total %s', l.spent, coalesce(j.spent, 0)) AS detail
+		FROM budget_lines l LEFT JOIN j ON j.id = l.id
+		WHERE l.spent <> coalesce(j.spent, 0) ORDER BY l.id`)
+	return out, err
+}
+
+// checkLineEstimateLedger: the off-balance estimate account's balance on each line equals
+// the line's estimate less what it spent: allocated + adjusted − withheld − spent.
+// (Committed amounts have no account of their own in the chart; budget.line_committed
+// checks them against the commitments.)
+func checkLineEstimateLedger(ctx context.Context, q *sqlx.Tx) ([]Violation, error) {
+	var out []Violation
+	err := q.SelectContext(ctx, &out, budgetLedgerSums+`
+		SELECT 'budget.line_estimate_ledger' AS check, 'budget_line' AS entity, l.id::text AS id,
+			format('line has estimate %s and spent %s; the off-balance estimate account on it holds %s',
+				l.allocated + l.adjusted - l.withheld, l.spent, coalesce(j.estimate, 0)) AS detail
+		FROM budget_lines l LEFT JOIN j ON j.id = l.id
+		WHERE l.allocated + l.adjusted - l.withheld - l.spent <> coalesce(j.estimate, 0) ORDER BY l.id`)
 	return out, err
 }

@@ -35,6 +35,7 @@ type Decision struct {
 	DecidedAt     *time.Time          `db:"decided_at" json:"decided_at"`
 	RejectReason  string              `db:"reject_reason" json:"reject_reason"`
 	Lines         []DecisionLineView  `db:"-" json:"lines"`
+	EntryIDs      []int64             `db:"-" json:"entry_ids,omitempty"` // journal entries that posted it (at approval)
 }
 
 // DecisionLineView is one line of a decision with its budget line's codes and unit.
@@ -159,7 +160,8 @@ func (s *Store) ApproveDecision(ctx context.Context, actor auth.Actor, id int64)
 				return err
 			}
 		}
-		if err := t.postDecision(ctx, before); err != nil {
+		entries, err := t.postDecision(ctx, before, locked)
+		if err != nil {
 			return err
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE budget_decisions SET status = 'approved', approved_by = $2,
@@ -169,6 +171,7 @@ func (s *Store) ApproveDecision(ctx context.Context, actor auth.Actor, id int64)
 		if out, err = decisionByID(ctx, t, id); err != nil {
 			return err
 		}
+		out.EntryIDs = entries
 		return t.audit(ctx, event{UnitID: out.UnitID, Action: "approve", Entity: "budget_decision", EntityID: id, Before: before, After: out})
 	})
 	return out, err
@@ -206,11 +209,29 @@ func (t *tx) applyDecisionLine(ctx context.Context, kind budget.DecisionKind, l 
 	return nil
 }
 
-// postDecision is where phase 2 posts the decision to the off-balance budget accounts
-// of the ledger (dự toán), in this transaction: it will build a ledger.Entry from the
-// decision's lines (budget.DecisionKind.Column tells which account moves) and call
-// t.postEntry. Until the ledger exists it posts nothing.
-func (t *tx) postDecision(ctx context.Context, d Decision) error { return nil }
+// postDecision posts an approved decision to the off-balance estimate accounts of the
+// ledger, in this transaction: one entry per unit it touches (budget.DecisionEntries),
+// dated on the decision's date, each line naming its budget line. It returns the entries'
+// ids. A closed period refuses the decision's approval as a whole.
+func (t *tx) postDecision(ctx context.Context, d Decision, lines map[int64]budget.Line) ([]int64, error) {
+	parts := make([]budget.DecisionPart, len(d.Lines))
+	for i, l := range d.Lines {
+		parts[i] = budget.DecisionPart{Line: lines[l.LineID], Amount: l.Amount}
+	}
+	var drafted int64
+	if d.DraftedBy != nil {
+		drafted = *d.DraftedBy
+	}
+	var ids []int64
+	for _, e := range budget.DecisionEntries(d.ID, d.Kind, d.DecisionNo, d.DecisionDate, drafted, t.actor.UserID, parts) {
+		p, err := t.postEntry(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, p.ID)
+	}
+	return ids, nil
+}
 
 // RejectDecision rejects a draft decision with a reason; nothing moves.
 func (s *Store) RejectDecision(ctx context.Context, actor auth.Actor, id int64, reason string) (Decision, error) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/jmoiron/sqlx"
@@ -47,6 +48,7 @@ func (s *Store) CreateLine(ctx context.Context, actor auth.Actor, n budget.NewLi
 		if err != nil {
 			return fmt.Errorf("insert budget line: %w", err)
 		}
+		t.reply(l)
 		return t.audit(ctx, event{UnitID: l.UnitID, Action: "create", Entity: "budget_line", EntityID: l.ID, After: l})
 	})
 	return l, err
@@ -171,29 +173,46 @@ func (t *tx) lockLines(ctx context.Context, ids []int64) (map[int64]budget.Line,
 }
 
 // consume moves a line's committed and spent totals by the given amounts and mirrors the
-// change into sub_consumed of every line above it (parent-constraint mode). Before any
-// change it checks, on the locked rows, that no line would go below zero available, and
-// refuses with the line, what is available and what is asked; the database CHECK holds
-// the same rule should this code be wrong. The lines must have been locked by lockLines.
+// change into sub_consumed of every line above it (parent-constraint mode), in one
+// statement, after lineMoves.move has checked the locked rows.
 func (t *tx) consume(ctx context.Context, locked map[int64]budget.Line, lineID int64, committed, spent money.VND) error {
+	moves := lineMoves{}
+	if err := moves.move(locked, lineID, committed, spent); err != nil {
+		return err
+	}
+	return t.applyMoves(ctx, moves)
+}
+
+// lineDelta is what a use case moves on one budget line's running totals.
+type lineDelta struct{ committed, spent, sub money.VND }
+
+// lineMoves gathers the moves of one use case, to be written in one statement.
+type lineMoves map[int64]*lineDelta
+
+// move plans a change of a line's committed and spent totals, mirrored into sub_consumed
+// of every line above it (parent-constraint mode). Before planning anything it checks, on
+// the locked rows as already moved, that no line would go below zero available, and
+// refuses with the line, what is available and what is asked; the database CHECK holds
+// the same rule should this code be wrong. The lines must have been locked by lockLines;
+// locked is updated to the figures after the move.
+func (m lineMoves) move(locked map[int64]budget.Line, lineID int64, committed, spent money.VND) error {
 	delta := committed.Add(spent)
 	for id := lineID; ; {
 		l := locked[id]
 		if delta.IsPositive() && l.Available().LessThan(delta) {
 			return budget.InsufficientBudget(l, l.Available(), delta)
 		}
+		d := m[id]
+		if d == nil {
+			d = &lineDelta{}
+			m[id] = d
+		}
 		if id == lineID {
 			l.Committed, l.Spent = l.Committed.Add(committed), l.Spent.Add(spent)
-			_, err := t.ExecContext(ctx, `UPDATE budget_lines SET committed = committed + $2, spent = spent + $3 WHERE id = $1`, id, committed, spent)
-			if err != nil {
-				return fmt.Errorf("update budget line %d: %w", id, err)
-			}
+			d.committed, d.spent = d.committed.Add(committed), d.spent.Add(spent)
 		} else {
 			l.SubConsumed = l.SubConsumed.Add(delta)
-			_, err := t.ExecContext(ctx, `UPDATE budget_lines SET sub_consumed = sub_consumed + $2 WHERE id = $1`, id, delta)
-			if err != nil {
-				return fmt.Errorf("update parent budget line %d: %w", id, err)
-			}
+			d.sub = d.sub.Add(delta)
 		}
 		locked[id] = l
 		if l.ParentID == nil {
@@ -201,4 +220,28 @@ func (t *tx) consume(ctx context.Context, locked map[int64]budget.Line, lineID i
 		}
 		id = *l.ParentID
 	}
+}
+
+// applyMoves writes the planned moves, every line in one statement (one round trip).
+func (t *tx) applyMoves(ctx context.Context, m lineMoves) error {
+	if len(m) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	committed, spent, sub := make([]string, len(ids)), make([]string, len(ids)), make([]string, len(ids))
+	for i, id := range ids {
+		committed[i], spent[i], sub[i] = m[id].committed.String(), m[id].spent.String(), m[id].sub.String()
+	}
+	_, err := t.ExecContext(ctx, `UPDATE budget_lines l SET committed = l.committed + m.c, spent = l.spent + m.s,
+			sub_consumed = l.sub_consumed + m.sub
+		FROM unnest($1::bigint[], $2::numeric[], $3::numeric[], $4::numeric[]) AS m(id, c, s, sub)
+		WHERE l.id = m.id`, pq.Array(ids), pq.Array(committed), pq.Array(spent), pq.Array(sub))
+	if err != nil {
+		return fmt.Errorf("update budget lines: %w", err)
+	}
+	return nil
 }

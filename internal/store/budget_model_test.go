@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -24,6 +25,15 @@ func (m modelLine) available() int64 {
 	return m.allocated + m.adjusted - m.withheld - m.committed - m.spent
 }
 
+// modelVoucher is the model of one posted voucher.
+type modelVoucher struct {
+	id, line   int64
+	amount     int64
+	commitment *modelCommitment
+	month      int
+	reversed   bool
+}
+
 // modelCommitment is the model of one approved commitment.
 type modelCommitment struct {
 	id, line                   int64
@@ -39,11 +49,19 @@ type budgetModel struct {
 	checker     auth.Actor
 	lines       []modelLine
 	commitments []*modelCommitment
+	vouchers    []*modelVoucher
+	closed      map[int]bool // months of 2026 closed in the ledger
 }
 
+// modelMonths are the months the model dates its documents in.
+const modelMonths = 6
+
+func monthDay(m int) time.Time { return time.Date(2026, time.Month(m), 10, 0, 0, 0, 0, time.UTC) }
+
 // TESTING.md row 7: random sequences of allocate / adjust / transfer / withhold / commit
-// / release / spend / reject against an in-memory model: every accept or refuse and
-// every running total agree, and the invariants hold.
+// / release / spend (approve and post) / reject / reverse / close a month, against an
+// in-memory model: every accept or refuse (insufficient budget, closed period) and every
+// running total agree, and the invariants — the ledger included — hold.
 func TestBudgetAgainstModel(t *testing.T) {
 	f := mustBudgetFixture(t)
 	ctx := context.Background()
@@ -54,7 +72,7 @@ func TestBudgetAgainstModel(t *testing.T) {
 		if err != nil {
 			rt.Fatal(err)
 		}
-		m := &budgetModel{f: f, unit: unit,
+		m := &budgetModel{f: f, unit: unit, closed: map[int]bool{},
 			maker:   mustUser(t, f.owner, unit.ID, fmt.Sprintf("m%d-maker", run), auth.RoleFinanceOfficer),
 			checker: mustUser(t, f.owner, unit.ID, fmt.Sprintf("m%d-checker", run), auth.RoleChiefAccountant)}
 		for _, item := range []string{"6501", "6502", "6551"} {
@@ -82,6 +100,8 @@ func TestBudgetAgainstModel(t *testing.T) {
 			"release_commitment": func(rt *rapid.T) { m.releaseCommitment(rt) },
 			"spend":              func(rt *rapid.T) { m.spend(rt) },
 			"reject":             func(rt *rapid.T) { m.reject(rt) },
+			"reverse":            func(rt *rapid.T) { m.reverse(rt) },
+			"close":              func(rt *rapid.T) { m.close(rt) },
 			"":                   func(rt *rapid.T) { m.compare(rt) },
 		})
 		res, err := f.st.Check(ctx, nil)
@@ -98,6 +118,20 @@ func TestBudgetAgainstModel(t *testing.T) {
 
 func (m *budgetModel) pick(rt *rapid.T) int {
 	return rapid.IntRange(0, len(m.lines)-1).Draw(rt, "line")
+}
+
+// expectIn checks the outcome of a posting dated in month: refused for lack of budget
+// (ok false) before anything else, else refused because the month is closed, else
+// accepted. It reports whether the store accepted.
+func (m *budgetModel) expectIn(rt *rapid.T, what string, ok bool, month int, err error) bool {
+	if !ok || !m.closed[month] {
+		expect(rt, what, ok, err)
+		return ok
+	}
+	if !apperr.Is(err, apperr.PeriodClosed) {
+		rt.Fatalf("%s dated in closed month %d: %v, want period_closed", what, month, err)
+	}
+	return false
 }
 
 // expect checks that the store accepted exactly when the model says it must.
@@ -125,10 +159,10 @@ func (m *budgetModel) decide(rt *rapid.T, kind budget.DecisionKind, i int, x int
 	case budget.DecisionRelease:
 		amount, ok = -x, l.withheld >= x
 	}
-	err := m.approve(budget.NewDecision{Kind: kind, Total: money.FromInt64(x),
+	month := rapid.IntRange(1, modelMonths).Draw(rt, "month")
+	err := m.approve(budget.NewDecision{Kind: kind, Total: money.FromInt64(x), DecisionDate: monthDay(month),
 		Lines: []budget.DecisionLine{{LineID: l.id, Amount: money.FromInt64(amount)}}})
-	expect(rt, string(kind), ok, err)
-	if !ok {
+	if !m.expectIn(rt, string(kind), ok, month, err) {
 		return
 	}
 	switch kind.Column() {
@@ -143,7 +177,7 @@ func (m *budgetModel) decide(rt *rapid.T, kind budget.DecisionKind, i int, x int
 
 func (m *budgetModel) approve(d budget.NewDecision) error {
 	ctx := context.Background()
-	d.UnitID, d.FiscalYear, d.DecisionNo, d.DecisionDate = m.unit.ID, 2026, "M", docDay
+	d.UnitID, d.FiscalYear, d.DecisionNo = m.unit.ID, 2026, "M"
 	dd, err := m.f.st.DraftDecision(ctx, m.maker, d)
 	if err != nil {
 		return err
@@ -159,10 +193,10 @@ func (m *budgetModel) transfer(rt *rapid.T) {
 	}
 	x := rapid.Int64Range(1, 3000).Draw(rt, "x")
 	ok := m.lines[a].available() >= x
-	err := m.approve(budget.NewDecision{Kind: budget.DecisionTransfer, Total: money.FromInt64(x), Lines: []budget.DecisionLine{
+	month := rapid.IntRange(1, modelMonths).Draw(rt, "month")
+	err := m.approve(budget.NewDecision{Kind: budget.DecisionTransfer, Total: money.FromInt64(x), DecisionDate: monthDay(month), Lines: []budget.DecisionLine{
 		{LineID: m.lines[a].id, Amount: money.FromInt64(-x)}, {LineID: m.lines[b].id, Amount: money.FromInt64(x)}}})
-	expect(rt, "transfer", ok, err)
-	if ok {
+	if m.expectIn(rt, "transfer", ok, month, err) {
 		m.lines[a].adjusted -= x
 		m.lines[b].adjusted += x
 	}
@@ -201,8 +235,8 @@ func (m *budgetModel) releaseCommitment(rt *rapid.T) {
 	if err != nil {
 		rt.Fatal(err)
 	}
-	rest := c.amount - c.consumed
-	c.released, c.open = rest, false
+	rest := c.amount - c.consumed - c.released
+	c.released, c.open = c.released+rest, false
 	m.lines[c.line].committed -= rest
 }
 
@@ -223,8 +257,10 @@ func (m *budgetModel) spend(rt *rapid.T) {
 	ok := m.lines[i].available() >= x
 	if c != nil {
 		nv.Lines[0].CommitmentID = &c.id
-		ok = c.amount-c.consumed >= x
+		ok = c.amount-c.consumed-c.released >= x
 	}
+	month := rapid.IntRange(1, modelMonths).Draw(rt, "month")
+	nv.DocDate = monthDay(month)
 	v, err := m.f.st.CreateVoucher(ctx, m.maker, nv)
 	if err != nil {
 		rt.Fatal(err)
@@ -233,10 +269,10 @@ func (m *budgetModel) spend(rt *rapid.T) {
 		rt.Fatal(err)
 	}
 	_, err = m.f.st.ApproveVoucher(ctx, m.checker, v.ID)
-	expect(rt, "spend", ok, err)
-	if !ok {
+	if !m.expectIn(rt, "spend", ok, month, err) {
 		return
 	}
+	m.vouchers = append(m.vouchers, &modelVoucher{id: v.ID, line: int64(i), amount: x, commitment: c, month: month})
 	m.lines[i].spent += x
 	if c != nil {
 		c.consumed += x
@@ -258,6 +294,48 @@ func (m *budgetModel) reject(rt *rapid.T) {
 	if _, err := m.f.st.RejectVoucher(ctx, m.checker, v.ID, "sai chứng từ"); err != nil {
 		rt.Fatal(err)
 	}
+}
+
+// reverse reverses a posted voucher, dated in its month or later: the line gets back
+// exactly what it spent (a commitment's part is released); refused in a closed month.
+func (m *budgetModel) reverse(rt *rapid.T) {
+	if len(m.vouchers) == 0 {
+		return
+	}
+	v := m.vouchers[rapid.IntRange(0, len(m.vouchers)-1).Draw(rt, "voucher")]
+	month := rapid.IntRange(v.month, modelMonths).Draw(rt, "month")
+	_, err := m.f.st.ReverseVoucher(context.Background(), m.checker, v.id, monthDay(month), "Sai số tiền")
+	if v.reversed {
+		if !apperr.Is(err, apperr.Conflict) {
+			rt.Fatalf("reversing a reversed voucher: %v", err)
+		}
+		return
+	}
+	if !m.expectIn(rt, "reverse", true, month, err) {
+		return
+	}
+	v.reversed = true
+	m.lines[v.line].spent -= v.amount
+	if c := v.commitment; c != nil {
+		c.consumed -= v.amount
+		c.released += v.amount
+	}
+}
+
+// close closes a month of the unit's ledger: postings dated in it are refused from now on.
+func (m *budgetModel) close(rt *rapid.T) {
+	month := rapid.IntRange(1, modelMonths).Draw(rt, "month")
+	_, err := m.f.st.ClosePeriod(context.Background(), m.checker, m.unit.ID, monthDay(month))
+	if m.closed[month] {
+		if !apperr.Is(err, apperr.Conflict) {
+			rt.Fatalf("closing a closed month: %v", err)
+		}
+		return
+	}
+	if err != nil {
+		rt.Fatal(err)
+	}
+	m.closed[month] = true
 }
 
 // compare checks every line's running totals against the model.

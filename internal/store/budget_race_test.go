@@ -143,7 +143,7 @@ func approveAll(t *testing.T, st *store.Store, f *budgetFixture, ids []int64, cl
 func sumApproved(t *testing.T, f *budgetFixture) (accepted, spent money.VND) {
 	t.Helper()
 	db := mustOwner(t, f.owner)
-	if err := db.Get(&accepted, `SELECT coalesce(sum(total), 0) FROM vouchers WHERE status = 'approved'`); err != nil {
+	if err := db.Get(&accepted, `SELECT coalesce(sum(total), 0) FROM vouchers WHERE status = 'posted'`); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Get(&spent, `SELECT coalesce(sum(spent), 0) FROM budget_lines`); err != nil {
@@ -353,7 +353,7 @@ func TestMultiLineVouchersAreAtomic(t *testing.T) {
 	// exactly (budget.line_spent), and refused ones are still submitted.
 	db := mustOwner(t, f.owner)
 	var partial int
-	if err := db.Get(&partial, `SELECT count(*) FROM vouchers WHERE status NOT IN ('approved', 'submitted')`); err != nil {
+	if err := db.Get(&partial, `SELECT count(*) FROM vouchers WHERE status NOT IN ('posted', 'submitted')`); err != nil {
 		t.Fatal(err)
 	}
 	if partial != 0 {

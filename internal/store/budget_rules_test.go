@@ -40,8 +40,12 @@ func TestMakerChecker(t *testing.T) {
 		t.Fatalf("a finance officer approving: %v", err)
 	}
 	db := mustOwner(t, f.owner)
-	_, err = f.st.DB().ExecContext(ctx, `UPDATE vouchers SET status = 'approved', approved_by = drafted_by, approved_login = drafted_login,
-		decided_at = now() WHERE id = $1`, v.ID)
+	draft, err := f.st.CreateVoucher(ctx, officer, voucher(f.offices[0].ID, map[int64]int64{lines[0].ID: 1000}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.st.DB().ExecContext(ctx, `UPDATE vouchers SET approved_by = drafted_by, approved_login = drafted_login,
+		decided_at = now() WHERE id = $1`, draft.ID)
 	if err == nil || !strings.Contains(err.Error(), "vouchers_maker_checker") {
 		t.Fatalf("the database let a drafter approve: %v", err)
 	}
@@ -241,29 +245,40 @@ func TestNormsAtSubmit(t *testing.T) {
 	mustNoViolations(t, f.st)
 }
 
-// An approved voucher can only become posted; a posted one never changes.
-func TestApprovedVoucherIsFrozen(t *testing.T) {
+// Approving posts a voucher; a posted voucher can only be reversed (the reversal columns
+// move, nothing else), and a reversed one never changes.
+func TestPostedVoucherIsFrozen(t *testing.T) {
 	f := mustBudgetFixture(t)
 	ctx := context.Background()
 	l := f.mustFundedLines(t, 1, 1_000)[0]
 	v := f.mustSubmitted(t, f.officeMaker, voucher(l.UnitID, map[int64]int64{l.ID: 1_000}))
-	if _, err := f.st.ApproveVoucher(ctx, f.officeChecker, v.ID); err != nil {
-		t.Fatal(err)
+	v, err := f.st.ApproveVoucher(ctx, f.officeChecker, v.ID)
+	if err != nil || v.Status != budget.StatusPosted || v.EntryID == nil {
+		t.Fatalf("approve: %+v %v", v, err)
 	}
-	for _, stmt := range []string{
-		`UPDATE vouchers SET payee = 'X' WHERE id = $1`,
-		`UPDATE vouchers SET status = 'draft' WHERE id = $1`,
-		`DELETE FROM voucher_lines WHERE voucher_id = $1`,
-	} {
-		if _, err := f.st.DB().ExecContext(ctx, stmt, v.ID); err == nil {
-			t.Errorf("%s succeeded on an approved voucher", stmt)
+	frozen := func(state string) {
+		t.Helper()
+		for _, stmt := range []string{
+			`UPDATE vouchers SET payee = 'X' WHERE id = $1`,
+			`UPDATE vouchers SET status = 'draft' WHERE id = $1`,
+			`UPDATE vouchers SET posted_at = now() WHERE id = $1`,
+			`UPDATE vouchers SET status = 'reversed', reverse_reason = 'x', reversed_login = 'x', reversed_at = now(), reversal_entry_id = entry_id, payee = 'X' WHERE id = $1`,
+			`DELETE FROM voucher_lines WHERE voucher_id = $1`,
+			`DELETE FROM vouchers WHERE id = $1`,
+		} {
+			if _, err := f.st.DB().ExecContext(ctx, stmt, v.ID); err == nil {
+				t.Errorf("%s succeeded on a %s voucher", stmt, state)
+			}
 		}
 	}
-	// Posting (phase 2) is the one change allowed; after it, nothing.
-	db := mustOwner(t, f.owner)
-	db.MustExec(`UPDATE vouchers SET status = 'posted', posted_at = now() WHERE id = $1`, v.ID)
-	if _, err := db.Exec(`UPDATE vouchers SET posted_at = now() WHERE id = $1`, v.ID); err == nil {
-		t.Error("a posted voucher changed")
+	frozen("posted")
+	if _, err := f.st.ReverseVoucher(ctx, f.officeChecker, v.ID, docDay, "Nhầm người thụ hưởng"); err != nil {
+		t.Fatal(err)
+	}
+	frozen("reversed")
+	db := mustOwner(t, f.owner) // the owner too: the trigger holds for everyone
+	if _, err := db.Exec(`UPDATE vouchers SET reverse_reason = 'khác' WHERE id = $1`, v.ID); err == nil {
+		t.Error("a reversed voucher changed")
 	}
 	mustNoViolations(t, f.st)
 }

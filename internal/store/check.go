@@ -38,6 +38,8 @@ var invariants = []invariant{
 	{"budget.commitment_consistent", checkCommitments},
 	{"budget.voucher_total", checkVoucherTotals},
 	{"budget.decision_sum", checkDecisionSums},
+	{"budget.line_spent_ledger", checkLineSpentLedger},
+	{"budget.line_estimate_ledger", checkLineEstimateLedger},
 }
 
 // CheckResult is the outcome of one invariant.

@@ -19,16 +19,36 @@ type Idempotency struct {
 	UserID      int64
 	Key         string
 	RequestHash [sha256.Size]byte
+	// Render, if set, turns the use case's result into the reply (HTTP status and body),
+	// which is then stored with the key in the use case's own transaction: the reply costs
+	// no second commit. Use cases offer their result with tx.reply.
+	Render func(result any) (status int, body []byte, err error)
 }
 
 type idemKey struct{}
+
+// idemState is a key in flight: the key, and whether its reply was stored.
+type idemState struct {
+	k       Idempotency
+	replied bool
+}
 
 // WithIdempotency returns ctx carrying the key: the next write made with that context
 // claims it inside its own transaction, so that the claim and the change commit or roll
 // back together, and a concurrent duplicate waits on the key's row and then replays.
 func WithIdempotency(ctx context.Context, k Idempotency) context.Context {
-	return context.WithValue(ctx, idemKey{}, k)
+	return context.WithValue(ctx, idemKey{}, &idemState{k: k})
 }
+
+// ReplyStored reports whether the write made with ctx stored its reply with the key (the
+// caller need not call SaveIdempotentReply).
+func ReplyStored(ctx context.Context) bool {
+	st, ok := ctx.Value(idemKey{}).(*idemState)
+	return ok && st.replied
+}
+
+// reply offers the use case's result for the reply stored with its idempotency key.
+func (t *tx) reply(result any) { t.result = result }
 
 // ErrReplay says the key was already used for this very request: the caller returns the
 // stored reply (IdempotentReply) instead of acting again.
@@ -43,11 +63,12 @@ func keyReused() *apperr.Error {
 
 // claimIdempotency claims the context's key in the transaction, if it carries one.
 func (t *tx) claimIdempotency(ctx context.Context) error {
-	k, ok := ctx.Value(idemKey{}).(Idempotency)
+	st, ok := ctx.Value(idemKey{}).(*idemState)
 	if !ok {
 		return nil
 	}
-	t.idem = &k
+	t.idem = st
+	k := st.k
 	res, err := t.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
 		ON CONFLICT DO NOTHING`, k.UserID, k.Key, k.RequestHash[:])
 	if err != nil {
@@ -67,17 +88,28 @@ func (t *tx) claimIdempotency(ctx context.Context) error {
 }
 
 // finishIdempotency records which record the claimed request created or changed (the
-// transaction's first audit event), so that a replay can find it even before the reply
-// is stored.
+// transaction's first audit event) and, when the use case offered its result and the
+// caller a renderer, the reply itself, in the use case's transaction.
 func (t *tx) finishIdempotency(ctx context.Context) error {
 	if t.idem == nil {
 		return nil
 	}
-	_, err := t.ExecContext(ctx, `UPDATE idempotency_keys SET entity = $3, entity_id = $4 WHERE user_id = $1 AND key = $2`,
-		t.idem.UserID, t.idem.Key, t.first.Entity, fmt.Sprint(t.first.EntityID))
+	k := t.idem.k
+	var status *int
+	var body []byte
+	if t.result != nil && k.Render != nil {
+		st, b, err := k.Render(t.result)
+		if err != nil {
+			return fmt.Errorf("render idempotent reply: %w", err)
+		}
+		status, body = &st, b
+	}
+	_, err := t.ExecContext(ctx, `UPDATE idempotency_keys SET entity = $3, entity_id = $4, status = $5, response = $6
+		WHERE user_id = $1 AND key = $2`, k.UserID, k.Key, t.first.Entity, fmt.Sprint(t.first.EntityID), status, body)
 	if err != nil {
 		return fmt.Errorf("record idempotency key: %w", err)
 	}
+	t.replied = status != nil
 	return nil
 }
 

@@ -94,10 +94,12 @@ func AppURL(ownerURL string) string {
 // tx is one use case's write transaction and the actor it runs for.
 type tx struct {
 	*sqlx.Tx
-	actor  auth.Actor
-	events int
-	first  event        // the first audit event, for the idempotency key
-	idem   *Idempotency // the API key this transaction claimed, if any
+	actor   auth.Actor
+	events  int
+	first   event      // the first audit event, for the idempotency key
+	idem    *idemState // the API key this transaction claimed, if any
+	result  any        // the use case's result, for the idempotent reply (tx.reply)
+	replied bool       // the reply was stored with the key
 }
 
 // write runs fn in one transaction on behalf of actor and commits it. It refuses to
@@ -123,6 +125,9 @@ func (s *Store) write(ctx context.Context, actor auth.Actor, fn func(*tx) error)
 	}
 	if err := sqltx.Commit(); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
+	}
+	if t.idem != nil && t.replied {
+		t.idem.replied = true
 	}
 	return nil
 }

@@ -20,7 +20,8 @@ import (
 
 const voucherColumns = `v.id, v.unit_id, v.fiscal_year, v.doc_no, v.doc_date, v.payee, v.invoice_no, v.invoice_date,
 	v.description, v.total, v.status, v.drafted_by, v.drafted_login, v.drafted_at, v.submitted_login, v.submitted_at,
-	v.approved_login, v.decided_at, v.reject_reason, v.posted_at`
+	v.approved_login, v.decided_at, v.reject_reason, v.posted_at, v.entry_id, v.reversed_login, v.reversed_at,
+	v.reverse_reason, v.reversal_entry_id`
 
 // voucherRow is a voucher as read, with its stored norm results.
 type voucherRow struct {
@@ -57,6 +58,7 @@ func (s *Store) CreateVoucher(ctx context.Context, actor auth.Actor, n budget.Ne
 		if out, err = voucherByID(ctx, t, id); err != nil {
 			return err
 		}
+		t.reply(out)
 		return t.audit(ctx, event{UnitID: n.UnitID, Action: "draft", Entity: "voucher", EntityID: id, After: out})
 	})
 	return out, err
@@ -186,6 +188,7 @@ func (s *Store) SubmitVoucher(ctx context.Context, actor auth.Actor, id int64) (
 		if out, err = voucherByID(ctx, t, id); err != nil {
 			return err
 		}
+		t.reply(out)
 		return t.audit(ctx, event{UnitID: out.UnitID, Action: "submit", Entity: "voucher", EntityID: id, Before: before, After: out})
 	})
 	return out, err
@@ -253,12 +256,15 @@ func (s *Store) EvaluateVoucher(ctx context.Context, actor auth.Actor, id int64)
 	return out, err
 }
 
-// ApproveVoucher approves a submitted voucher: maker-checker; then, in one transaction,
-// the commitments it pays and its budget lines (with the lines above them) are locked in
-// id order, each line's availability is checked against what the voucher asks of it —
-// refused naming the line, what is available and what was asked, and nothing changes —
-// the lines' spent (and committed, for commitment-backed lines) move, and the voucher is
-// posted to the ledger (phase 2: postVoucher). Locking order: voucher, commitments, lines.
+// ApproveVoucher approves a submitted voucher and posts it to the ledger, in one
+// transaction: maker-checker; the commitments it pays and its budget lines (with the
+// lines above them) locked in id order; each line's availability checked against what the
+// voucher asks of it — refused naming the line, what is available and what was asked, and
+// nothing changes —; the lines' spent (and committed, for commitment-backed lines) moved
+// in one statement; the journal entry posted (budget.VoucherEntry; a closed period refuses
+// it with apperr.PeriodClosed and the whole approval rolls back); the voucher marked
+// posted with the entry's id; the audit event written. Locking order: voucher,
+// commitments, lines (then the ledger's period and running totals).
 func (s *Store) ApproveVoucher(ctx context.Context, actor auth.Actor, id int64) (budget.Voucher, error) {
 	var out budget.Voucher
 	err := s.write(ctx, actor, func(t *tx) error {
@@ -266,26 +272,32 @@ func (s *Store) ApproveVoucher(ctx context.Context, actor auth.Actor, id int64) 
 		if err != nil {
 			return err
 		}
-		if err := t.spendVoucher(ctx, before); err != nil {
-			return err
-		}
-		out = before
-		out.Status, out.ApprovedLogin = budget.StatusApproved, &actor.Login
-		err = t.GetContext(ctx, &out.DecidedAt, `UPDATE vouchers SET status = 'approved', approved_by = $2, approved_login = $3,
-			decided_at = now() WHERE id = $1 RETURNING decided_at`, id, actorID(actor), actor.Login)
+		locked, err := t.spendVoucher(ctx, before)
 		if err != nil {
-			return fmt.Errorf("approve voucher: %w", err)
-		}
-		if err := t.postVoucher(ctx, &out); err != nil {
 			return err
 		}
+		if out, err = t.postVoucher(ctx, before, locked); err != nil {
+			return err
+		}
+		t.reply(out)
 		return t.audit(ctx, event{UnitID: out.UnitID, Action: "approve", Entity: "voucher", EntityID: id, Before: before, After: out})
 	})
 	return out, err
 }
 
-// spendVoucher moves the budget of a voucher being approved.
-func (t *tx) spendVoucher(ctx context.Context, v budget.Voucher) error {
+// spendVoucher moves the budget of a voucher being approved and returns its budget lines
+// as locked (their figures before the move).
+func (t *tx) spendVoucher(ctx context.Context, v budget.Voucher) (map[int64]budget.Line, error) {
+	return t.moveVoucher(ctx, v, 1)
+}
+
+// moveVoucher spends (sign 1) or gives back (sign −1, a reversal) what a voucher asks of
+// its budget lines: commitments locked in id order, then the lines and the lines above
+// them in one statement, availability checked before any change, every line's totals
+// moved in one statement. A commitment-backed line moves committed to spent when spent;
+// given back, its amount is released from the commitment (which stays paid down) and the
+// line's availability grows by exactly what the voucher had spent.
+func (t *tx) moveVoucher(ctx context.Context, v budget.Voucher, sign int) (map[int64]budget.Line, error) {
 	plain := map[int64]money.VND{}
 	byCommitment := map[int64]money.VND{}
 	var commitmentIDs []int64
@@ -302,34 +314,52 @@ func (t *tx) spendVoucher(ctx context.Context, v budget.Voucher) error {
 	slices.Sort(commitmentIDs)
 	commitments, err := t.lockCommitments(ctx, commitmentIDs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	lineIDs, _ := budget.Demand(v.Lines)
 	locked, err := t.lockLines(ctx, lineIDs)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	before := make(map[int64]budget.Line, len(locked))
+	for id, l := range locked {
+		before[id] = l
+	}
+	moves := lineMoves{}
 	for _, cid := range commitmentIDs {
 		c, x := commitments[cid], byCommitment[cid]
+		if sign < 0 {
+			// The payment is undone: its part of the commitment is released.
+			if err := moves.move(locked, c.BudgetLineID, money.Zero, x.Neg()); err != nil {
+				return nil, err
+			}
+			if _, err := t.ExecContext(ctx, `UPDATE commitments SET consumed = consumed - $2, released = released + $2 WHERE id = $1`, cid, x); err != nil {
+				return nil, fmt.Errorf("give back commitment %d: %w", cid, err)
+			}
+			continue
+		}
 		if c.Status != budget.StatusApproved || c.Open().LessThan(x) {
-			return apperr.Newf(apperr.InsufficientBudget, "Cam kết chi %s còn %s, chứng từ yêu cầu %s.",
+			return nil, apperr.Newf(apperr.InsufficientBudget, "Cam kết chi %s còn %s, chứng từ yêu cầu %s.",
 				"Commitment %s has %s open; the voucher asks %s.", c.ContractNo, c.Open().Format("vi"), x.Format("vi"))
 		}
-		if err := t.consume(ctx, locked, c.BudgetLineID, x.Neg(), x); err != nil {
-			return err
+		if err := moves.move(locked, c.BudgetLineID, x.Neg(), x); err != nil {
+			return nil, err
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE commitments SET consumed = consumed + $2 WHERE id = $1`, cid, x); err != nil {
-			return fmt.Errorf("consume commitment %d: %w", cid, err)
+			return nil, fmt.Errorf("consume commitment %d: %w", cid, err)
 		}
 	}
 	for _, id := range lineIDs {
 		if x, ok := plain[id]; ok {
-			if err := t.consume(ctx, locked, id, money.Zero, x); err != nil {
-				return err
+			if sign < 0 {
+				x = x.Neg()
+			}
+			if err := moves.move(locked, id, money.Zero, x); err != nil {
+				return nil, err
 			}
 		}
 	}
-	return nil
+	return before, t.applyMoves(ctx, moves)
 }
 
 // lockCommitments locks commitments in id order.
@@ -347,12 +377,6 @@ func (t *tx) lockCommitments(ctx context.Context, ids []int64) (map[int64]budget
 	}
 	return out, nil
 }
-
-// postVoucher is where phase 2 posts the approved voucher to the ledger in this
-// transaction: build the ledger.Entry (expense accounts debited, the off-balance budget
-// accounts relieved, per budget line), call t.postEntry, and set the voucher's status to
-// posted. Until the ledger exists, an approved voucher stays "approved" and posts nothing.
-func (t *tx) postVoucher(ctx context.Context, v *budget.Voucher) error { return nil }
 
 // RejectVoucher rejects a submitted voucher with a reason; it goes back to its drafter.
 func (s *Store) RejectVoucher(ctx context.Context, actor auth.Actor, id int64, reason string) (budget.Voucher, error) {
@@ -372,6 +396,7 @@ func (s *Store) RejectVoucher(ctx context.Context, actor auth.Actor, id int64, r
 		if out, err = voucherByID(ctx, t, id); err != nil {
 			return err
 		}
+		t.reply(out)
 		return t.audit(ctx, event{UnitID: out.UnitID, Action: "reject", Entity: "voucher", EntityID: id, Before: before, After: out})
 	})
 	return out, err
@@ -414,42 +439,49 @@ func (t *tx) lockSubmitted(ctx context.Context, actor auth.Actor, id int64) (bud
 	return v, checkMakerChecker(actor, v.DraftedBy, v.UnitID, auth.PermSpendApprove)
 }
 
-// lockVoucher locks a voucher in the actor's scope for the permission and reads it.
+// lockVoucher locks a voucher in the actor's scope for the permission and reads it: the
+// row is locked as it is read, then its lines are read.
 func (t *tx) lockVoucher(ctx context.Context, actor auth.Actor, id int64, perm auth.Permission) (budget.Voucher, error) {
-	var unit int64
-	err := t.GetContext(ctx, &unit, `SELECT unit_id FROM vouchers WHERE id = $1 FOR NO KEY UPDATE`, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return budget.Voucher{}, apperr.NotFoundf("chứng từ", "voucher")
-	}
+	var r voucherRow
+	err := t.GetContext(ctx, &r, `SELECT `+voucherColumns+`, v.norm_results FROM vouchers v WHERE v.id = $1 FOR NO KEY UPDATE`, id)
 	if err != nil {
-		return budget.Voucher{}, fmt.Errorf("lock voucher %d: %w", id, err)
+		return budget.Voucher{}, voucherErr(id, err)
 	}
-	if err := inScope(ctx, t, actor, unit, perm, "chứng từ", "voucher"); err != nil {
+	if err := inScope(ctx, t, actor, r.UnitID, perm, "chứng từ", "voucher"); err != nil {
 		return budget.Voucher{}, err
 	}
-	return voucherByID(ctx, t, id)
+	return voucherWithLines(ctx, t, r)
 }
 
 // voucherByID reads a voucher with its lines and stored norm results.
 func voucherByID(ctx context.Context, q queryer, id int64) (budget.Voucher, error) {
 	var r voucherRow
-	err := q.GetContext(ctx, &r, `SELECT `+voucherColumns+`, v.norm_results FROM vouchers v WHERE v.id = $1`, id)
+	if err := q.GetContext(ctx, &r, `SELECT `+voucherColumns+`, v.norm_results FROM vouchers v WHERE v.id = $1`, id); err != nil {
+		return budget.Voucher{}, voucherErr(id, err)
+	}
+	return voucherWithLines(ctx, q, r)
+}
+
+// voucherErr is not found for a missing voucher, else the error wrapped.
+func voucherErr(id int64, err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return budget.Voucher{}, apperr.NotFoundf("chứng từ", "voucher")
+		return apperr.NotFoundf("chứng từ", "voucher")
 	}
-	if err != nil {
-		return budget.Voucher{}, fmt.Errorf("get voucher %d: %w", id, err)
-	}
+	return fmt.Errorf("get voucher %d: %w", id, err)
+}
+
+// voucherWithLines completes a voucher's row with its norm results and lines.
+func voucherWithLines(ctx context.Context, q queryer, r voucherRow) (budget.Voucher, error) {
 	v := r.Voucher
 	if err := json.Unmarshal(r.NormJSON, &v.NormResults); err != nil {
-		return v, fmt.Errorf("voucher %d norm results: %w", id, err)
+		return v, fmt.Errorf("voucher %d norm results: %w", v.ID, err)
 	}
-	err = q.SelectContext(ctx, &v.Lines, `SELECT vl.line_no, vl.budget_line_id, vl.commitment_id, vl.amount, vl.description,
+	err := q.SelectContext(ctx, &v.Lines, `SELECT vl.line_no, vl.budget_line_id, vl.commitment_id, vl.amount, vl.description,
 			vl.expense_kind, vl.days, vl.persons, vl.place_class, vl.position_coef, vl.item_kind, vl.quantity,
 			vl.justification, l.item
-		FROM voucher_lines vl JOIN budget_lines l ON l.id = vl.budget_line_id WHERE vl.voucher_id = $1 ORDER BY vl.line_no`, id)
+		FROM voucher_lines vl JOIN budget_lines l ON l.id = vl.budget_line_id WHERE vl.voucher_id = $1 ORDER BY vl.line_no`, v.ID)
 	if err != nil {
-		return v, fmt.Errorf("get voucher lines %d: %w", id, err)
+		return v, fmt.Errorf("get voucher lines %d: %w", v.ID, err)
 	}
 	return v, nil
 }

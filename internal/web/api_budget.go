@@ -87,11 +87,11 @@ func (s *Server) apiLineCreate(c echo.Context) error {
 	if err := decodeJSON(body, &in); err != nil {
 		return err
 	}
-	return s.idempotent(c, body, http.StatusCreated, func(ctx context.Context) (any, error) {
-		l, err := s.store.CreateLine(ctx, withRequest(c), budget.NewLine{UnitID: in.UnitID, FiscalYear: in.FiscalYear,
+	view := func(v any) any { return toAPILine(v.(budget.Line)) }
+	return s.idempotent(c, body, http.StatusCreated, view, func(ctx context.Context) (any, error) {
+		return s.store.CreateLine(ctx, withRequest(c), budget.NewLine{UnitID: in.UnitID, FiscalYear: in.FiscalYear,
 			FundingType: budget.FundingType(in.FundingType), Note: in.Note, ParentID: in.ParentLineID,
 			Classification: budget.Classification{Chapter: in.Chapter, Subsection: in.Subsection, Item: in.Item, Source: in.Source, Level: in.Level}})
-		return toAPILine(l), err
 	}, func(id string) (any, error) {
 		l, err := s.store.Line(c.Request().Context(), actorFor(c), auth.PermBudgetView, int64Value(id))
 		return toAPILine(l), err
@@ -188,7 +188,7 @@ func (s *Server) apiVoucherCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.idempotent(c, body, http.StatusCreated, func(ctx context.Context) (any, error) {
+	return s.idempotent(c, body, http.StatusCreated, nil, func(ctx context.Context) (any, error) {
 		return s.store.CreateVoucher(ctx, withRequest(c), n)
 	}, s.rebuildVoucher(c))
 }
@@ -219,7 +219,7 @@ func (s *Server) apiVoucherStep(c echo.Context, step func(ctx context.Context, a
 			return err
 		}
 	}
-	return s.idempotent(c, body, http.StatusOK, func(ctx context.Context) (any, error) {
+	return s.idempotent(c, body, http.StatusOK, nil, func(ctx context.Context) (any, error) {
 		return step(ctx, withRequest(c), id, in.Reason)
 	}, s.rebuildVoucher(c))
 }

@@ -44,11 +44,13 @@ func decodeJSON(body []byte, v any) error {
 }
 
 // idempotent runs a JSON API POST at most once per Idempotency-Key (DESIGN.md §4): the
-// key is claimed inside the use case's own transaction (store.WithIdempotency); the same
-// key with the same request gets the stored reply, marked Idempotent-Replayed; with
-// another request, 409. rebuild gives the current representation of the record a
-// request created, for the rare duplicate that arrives before the reply is stored.
-func (s *Server) idempotent(c echo.Context, body []byte, status int, act func(ctx context.Context) (any, error), rebuild func(entityID string) (any, error)) error {
+// key is claimed inside the use case's own transaction (store.WithIdempotency), and the
+// reply — view of the use case's result, as JSON — is stored with it in that same
+// transaction (one commit per request). The same key with the same request gets the
+// stored reply, marked Idempotent-Replayed; with another request, 409. rebuild gives the
+// current representation of the record a request created, for the rare duplicate whose
+// reply was not stored. view nil shows the result as it is.
+func (s *Server) idempotent(c echo.Context, body []byte, status int, view func(any) any, act func(ctx context.Context) (any, error), rebuild func(entityID string) (any, error)) error {
 	key := c.Request().Header.Get("Idempotency-Key")
 	a := actorFor(c)
 	switch {
@@ -59,20 +61,21 @@ func (s *Server) idempotent(c echo.Context, body []byte, status int, act func(ct
 	case a.UserID == 0:
 		return apperr.New(apperr.Unauthorized, "Vui lòng đăng nhập.", "Please sign in.")
 	}
+	if view == nil {
+		view = func(v any) any { return v }
+	}
 	h := sha256.New()
 	h.Write([]byte(c.Request().Method + " " + c.Request().URL.Path + "\n"))
 	h.Write(body)
-	k := store.Idempotency{UserID: a.UserID, Key: key}
+	k := store.Idempotency{UserID: a.UserID, Key: key, Render: func(result any) (int, []byte, error) {
+		b, err := json.Marshal(view(result))
+		return status, b, err
+	}}
 	copy(k.RequestHash[:], h.Sum(nil))
-	ctx := c.Request().Context()
-	if r, found, err := s.store.LookupIdempotent(ctx, k, 0); err != nil {
-		return err
-	} else if found {
-		return s.replay(c, k, r, rebuild)
-	}
-	resp, err := act(store.WithIdempotency(ctx, k))
+	ctx := store.WithIdempotency(c.Request().Context(), k)
+	resp, err := act(ctx)
 	if errors.Is(err, store.ErrReplay) {
-		r, _, err := s.store.LookupIdempotent(ctx, k, replayWait)
+		r, _, err := s.store.LookupIdempotent(c.Request().Context(), k, replayWait)
 		if err != nil {
 			return err
 		}
@@ -81,12 +84,14 @@ func (s *Server) idempotent(c echo.Context, body []byte, status int, act func(ct
 	if err != nil {
 		return err
 	}
-	b, err := json.Marshal(resp)
+	b, err := json.Marshal(view(resp))
 	if err != nil {
 		return err
 	}
-	if err := s.store.SaveIdempotentReply(ctx, k, status, b); err != nil {
-		s.log.Warn("store idempotent reply", "request_id", reqID(c), "error", err.Error())
+	if !store.ReplyStored(ctx) {
+		if err := s.store.SaveIdempotentReply(c.Request().Context(), k, status, b); err != nil {
+			s.log.Warn("store idempotent reply", "request_id", reqID(c), "error", err.Error())
+		}
 	}
 	return c.JSONBlob(status, b)
 }
