@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -31,6 +32,17 @@ type voucherRow struct {
 
 // CreateVoucher records a draft voucher with its lines.
 func (s *Store) CreateVoucher(ctx context.Context, actor auth.Actor, n budget.NewVoucher) (budget.Voucher, error) {
+	return s.createVoucher(ctx, actor, n, false)
+}
+
+// CreateSubmittedVoucher records a voucher and submits it at once, in one transaction
+// (the JSON API's "submit": true): the norms are evaluated as by SubmitVoucher, and a
+// refusal leaves nothing behind. Two audit events: the draft and the submission.
+func (s *Store) CreateSubmittedVoucher(ctx context.Context, actor auth.Actor, n budget.NewVoucher) (budget.Voucher, error) {
+	return s.createVoucher(ctx, actor, n, true)
+}
+
+func (s *Store) createVoucher(ctx context.Context, actor auth.Actor, n budget.NewVoucher, submit bool) (budget.Voucher, error) {
 	n.Normalize()
 	if err := n.Validate(); err != nil {
 		return budget.Voucher{}, err
@@ -58,8 +70,14 @@ func (s *Store) CreateVoucher(ctx context.Context, actor auth.Actor, n budget.Ne
 		if out, err = voucherByID(ctx, t, id); err != nil {
 			return err
 		}
+		if err := t.audit(ctx, event{UnitID: n.UnitID, Action: "draft", Entity: "voucher", EntityID: id, After: out}); err != nil {
+			return err
+		}
+		if submit {
+			out, err = t.submitVoucher(ctx, out)
+		}
 		t.reply(out)
-		return t.audit(ctx, event{UnitID: n.UnitID, Action: "draft", Entity: "voucher", EntityID: id, After: out})
+		return err
 	})
 	return out, err
 }
@@ -166,32 +184,41 @@ func (s *Store) SubmitVoucher(ctx context.Context, actor auth.Actor, id int64) (
 		if err != nil {
 			return err
 		}
-		if before.Status != budget.StatusDraft {
-			return notDraft()
-		}
-		results, err := evaluateVoucher(ctx, t, before)
-		if err != nil {
-			return err
-		}
-		if err := submittable(before, results); err != nil {
-			return err
-		}
-		js, err := json.Marshal(results)
-		if err != nil {
-			return err
-		}
-		_, err = t.ExecContext(ctx, `UPDATE vouchers SET status = 'submitted', submitted_by = $2, submitted_login = $3,
-			submitted_at = now(), norm_results = $4 WHERE id = $1`, id, actorID(actor), actor.Login, string(js))
-		if err != nil {
-			return fmt.Errorf("submit voucher: %w", err)
-		}
-		if out, err = voucherByID(ctx, t, id); err != nil {
-			return err
-		}
+		out, err = t.submitVoucher(ctx, before)
 		t.reply(out)
-		return t.audit(ctx, event{UnitID: out.UnitID, Action: "submit", Entity: "voucher", EntityID: id, Before: before, After: out})
+		return err
 	})
 	return out, err
+}
+
+// submitVoucher submits a locked draft, with its audit event.
+func (t *tx) submitVoucher(ctx context.Context, before budget.Voucher) (budget.Voucher, error) {
+	if before.Status != budget.StatusDraft {
+		return before, notDraft()
+	}
+	results, err := evaluateVoucher(ctx, t, before)
+	if err != nil {
+		return before, err
+	}
+	if err := submittable(before, results); err != nil {
+		return before, err
+	}
+	if results == nil {
+		results = []budget.Result{}
+	}
+	js, err := json.Marshal(results)
+	if err != nil {
+		return before, err
+	}
+	var at time.Time
+	err = t.GetContext(ctx, &at, `UPDATE vouchers SET status = 'submitted', submitted_by = $2, submitted_login = $3,
+		submitted_at = now(), norm_results = $4 WHERE id = $1 RETURNING submitted_at`, before.ID, actorID(t.actor), t.actor.Login, string(js))
+	if err != nil {
+		return before, fmt.Errorf("submit voucher: %w", err)
+	}
+	out := before
+	out.Status, out.SubmittedLogin, out.SubmittedAt, out.NormResults = budget.StatusSubmitted, &t.actor.Login, &at, results
+	return out, t.audit(ctx, event{UnitID: out.UnitID, Action: "submit", Entity: "voucher", EntityID: out.ID, Before: before, After: out})
 }
 
 // submittable refuses a voucher that a norm blocks, or whose warned lines lack their

@@ -137,6 +137,7 @@ type newVoucherBody struct {
 	InvoiceNo   string `json:"invoice_no"`
 	InvoiceDate string `json:"invoice_date"`
 	Description string `json:"description"`
+	Submit      bool   `json:"submit"` // submit in the same transaction
 	Lines       []struct {
 		BudgetLineID  int64           `json:"budget_line_id"`
 		CommitmentID  *int64          `json:"commitment_id"`
@@ -174,7 +175,7 @@ func (b newVoucherBody) voucher() (budget.NewVoucher, error) {
 	return n, nil
 }
 
-// apiVoucherCreate drafts a voucher.
+// apiVoucherCreate drafts a voucher, and submits it too when the body says "submit": true.
 func (s *Server) apiVoucherCreate(c echo.Context) error {
 	body, err := readBody(c)
 	if err != nil {
@@ -189,6 +190,9 @@ func (s *Server) apiVoucherCreate(c echo.Context) error {
 		return err
 	}
 	return s.idempotent(c, body, http.StatusCreated, nil, func(ctx context.Context) (any, error) {
+		if in.Submit {
+			return s.store.CreateSubmittedVoucher(ctx, withRequest(c), n)
+		}
 		return s.store.CreateVoucher(ctx, withRequest(c), n)
 	}, s.rebuildVoucher(c))
 }
@@ -201,8 +205,14 @@ func (s *Server) rebuildVoucher(c echo.Context) func(string) (any, error) {
 	}
 }
 
+// stepBody is the optional body of a voucher's life-cycle step.
+type stepBody struct {
+	Reason string `json:"reason"` // rejection, reversal
+	Date   string `json:"date"`   // reversal: yyyy-mm-dd, default today
+}
+
 // apiVoucherStep runs a life-cycle step of a voucher through the idempotency guard.
-func (s *Server) apiVoucherStep(c echo.Context, step func(ctx context.Context, a auth.Actor, id int64, reason string) (budget.Voucher, error)) error {
+func (s *Server) apiVoucherStep(c echo.Context, step func(ctx context.Context, a auth.Actor, id int64, in stepBody) (budget.Voucher, error)) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -211,36 +221,49 @@ func (s *Server) apiVoucherStep(c echo.Context, step func(ctx context.Context, a
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in stepBody
 	if len(body) > 0 {
 		if err := decodeJSON(body, &in); err != nil {
 			return err
 		}
 	}
 	return s.idempotent(c, body, http.StatusOK, nil, func(ctx context.Context) (any, error) {
-		return step(ctx, withRequest(c), id, in.Reason)
+		return step(ctx, withRequest(c), id, in)
 	}, s.rebuildVoucher(c))
 }
 
 // apiVoucherSubmit submits a draft voucher (norms evaluated).
 func (s *Server) apiVoucherSubmit(c echo.Context) error {
-	return s.apiVoucherStep(c, func(ctx context.Context, a auth.Actor, id int64, _ string) (budget.Voucher, error) {
+	return s.apiVoucherStep(c, func(ctx context.Context, a auth.Actor, id int64, _ stepBody) (budget.Voucher, error) {
 		return s.store.SubmitVoucher(ctx, a, id)
 	})
 }
 
 // apiVoucherApprove approves a submitted voucher (budget checked and spent).
 func (s *Server) apiVoucherApprove(c echo.Context) error {
-	return s.apiVoucherStep(c, func(ctx context.Context, a auth.Actor, id int64, _ string) (budget.Voucher, error) {
+	return s.apiVoucherStep(c, func(ctx context.Context, a auth.Actor, id int64, _ stepBody) (budget.Voucher, error) {
 		return s.store.ApproveVoucher(ctx, a, id)
 	})
 }
 
 // apiVoucherReject rejects a submitted voucher with {"reason": "…"}.
 func (s *Server) apiVoucherReject(c echo.Context) error {
-	return s.apiVoucherStep(c, func(ctx context.Context, a auth.Actor, id int64, reason string) (budget.Voucher, error) {
-		return s.store.RejectVoucher(ctx, a, id, reason)
+	return s.apiVoucherStep(c, func(ctx context.Context, a auth.Actor, id int64, in stepBody) (budget.Voucher, error) {
+		return s.store.RejectVoucher(ctx, a, id, in.Reason)
+	})
+}
+
+// apiVoucherReverse reverses a posted voucher with {"reason": "…", "date": "yyyy-mm-dd"}.
+func (s *Server) apiVoucherReverse(c echo.Context) error {
+	return s.apiVoucherStep(c, func(ctx context.Context, a auth.Actor, id int64, in stepBody) (budget.Voucher, error) {
+		date := s.now().In(zone())
+		date = time.Date(date.Year(), date.Month(), date.Day(), 0, 0, 0, 0, time.UTC)
+		if in.Date != "" {
+			var err error
+			if date, err = time.Parse(time.DateOnly, in.Date); err != nil {
+				return budget.Voucher{}, apperr.New(apperr.Invalid, "date phải có dạng yyyy-mm-dd.", "date must read yyyy-mm-dd.").OnField("date")
+			}
+		}
+		return s.store.ReverseVoucher(ctx, a, id, date, in.Reason)
 	})
 }

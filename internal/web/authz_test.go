@@ -163,6 +163,7 @@ var expectations = []expectation{
 	{route: "GET /vouchers/:id/norms", who: roles(insp), record: "voucher"},
 	{route: "POST /vouchers/:id/reject", who: roles(chief), record: "voucher"},
 	{route: "POST /vouchers/:id/reopen", who: roles(fo), record: "voucher"},
+	{route: "POST /vouchers/:id/reverse", who: roles(chief), record: "voucher"},
 	{route: "POST /vouchers/:id/submit", who: roles(fo), record: "voucher"},
 	{route: "GET /api/v1/openapi.json", who: anyone},
 	{route: "GET /api/v1/budget-lines", who: roles(fo, chief, insp)},
@@ -173,6 +174,7 @@ var expectations = []expectation{
 	{route: "GET /api/v1/vouchers/:id", who: roles(fo, chief, insp), record: "voucher"},
 	{route: "POST /api/v1/vouchers/:id/approve", who: roles(chief), record: "voucher"},
 	{route: "POST /api/v1/vouchers/:id/reject", who: roles(chief), record: "voucher"},
+	{route: "POST /api/v1/vouchers/:id/reverse", who: roles(chief), record: "voucher"},
 	{route: "POST /api/v1/vouchers/:id/submit", who: roles(fo), record: "voucher"},
 }
 

@@ -181,7 +181,7 @@ func init() {
 
 func init() {
 	funcs["statuses3"] = func() []string { return []string{"draft", "approved", "rejected"} }
-	funcs["voucherStatuses"] = func() []string { return []string{"draft", "submitted", "approved", "rejected", "posted"} }
+	funcs["voucherStatuses"] = func() []string { return []string{"draft", "submitted", "rejected", "posted", "reversed"} }
 }
 
 // maxAttachment is the largest scan accepted, and the body limit of its route (with room

@@ -43,7 +43,7 @@ func (s *Server) decisionsList(c echo.Context) error {
 // statusFilter keeps a known status filter.
 func statusFilter(s string) string {
 	switch s {
-	case budget.StatusDraft, budget.StatusSubmitted, budget.StatusApproved, budget.StatusRejected, budget.StatusPosted, budget.StatusClosed:
+	case budget.StatusDraft, budget.StatusSubmitted, budget.StatusApproved, budget.StatusRejected, budget.StatusPosted, budget.StatusReversed, budget.StatusClosed:
 		return s
 	}
 	return ""

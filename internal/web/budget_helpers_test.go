@@ -7,11 +7,14 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"congquy/internal/auth"
+	"congquy/internal/budget"
 	"congquy/internal/demo"
+	"congquy/internal/money"
 	"congquy/internal/store"
 )
 
@@ -78,6 +81,44 @@ func (b *budgetServer) user(t *testing.T, login string) auth.User {
 	}
 	b.users[login] = u
 	return u
+}
+
+// actor returns the demo user's actor as a session builds it (grants and subtrees), for
+// setting up records through the store.
+func (b *budgetServer) actor(t *testing.T, login string) auth.Actor {
+	t.Helper()
+	u, subtrees, err := b.store.SessionUser(context.Background(), b.user(t, login).ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := u.Actor("", "")
+	a.Subtrees = subtrees
+	return a
+}
+
+// fundedLine opens a line of the unit on the tiểu mục and gives it an approved estimate,
+// as the demo finance officer and chief accountant of the department.
+func (b *budgetServer) fundedLine(t *testing.T, unit int64, item string, amount int64) budget.Line {
+	t.Helper()
+	ctx := context.Background()
+	l, err := b.store.CreateLine(ctx, b.actor(t, loginOfficer), budget.NewLine{UnitID: unit, FiscalYear: 2026, FundingType: budget.NonAutonomous,
+		Classification: budget.Classification{Chapter: "014", Subsection: "341", Item: item, Source: "01", Level: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := b.store.DraftDecision(ctx, b.actor(t, loginOfficer), budget.NewDecision{UnitID: unit, FiscalYear: 2026, Kind: budget.DecisionIncrease,
+		DecisionNo: "QĐ-TEST", DecisionDate: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC), Total: money.FromInt64(amount),
+		Lines: []budget.DecisionLine{{LineID: l.ID, Amount: money.FromInt64(amount)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.store.ApproveDecision(ctx, b.actor(t, loginChief), d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if l, err = b.store.Line(ctx, auth.System("test"), auth.PermBudgetView, l.ID); err != nil {
+		t.Fatal(err)
+	}
+	return l
 }
 
 // session returns the signed-in browser session of the user (one per user).

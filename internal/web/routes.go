@@ -119,9 +119,10 @@ func (s *Server) routes() []route {
 		{Method: http.MethodGet, Path: "/vouchers/:id/norms", Perm: auth.PermInspectRun, Handler: s.voucherNorms},
 		{Method: http.MethodPost, Path: "/vouchers/:id/reject", Perm: auth.PermSpendApprove, Handler: s.voucherReject},
 		{Method: http.MethodPost, Path: "/vouchers/:id/reopen", Perm: auth.PermSpendDraft, Handler: s.voucherReopen},
+		{Method: http.MethodPost, Path: "/vouchers/:id/reverse", Perm: auth.PermSpendApprove, Handler: s.voucherReverse},
 		{Method: http.MethodPost, Path: "/vouchers/:id/submit", Perm: auth.PermSpendDraft, Handler: s.voucherSubmit},
 
-		// JSON API of the budget area (api_budget.go); token authentication comes with identity.
+		// JSON API of the budget area (api_budget.go), with bearer tokens; every POST takes an Idempotency-Key.
 		{Method: http.MethodGet, Path: "/api/v1/openapi.json", Perm: auth.PermPublic, Handler: s.openAPI},
 		{Method: http.MethodGet, Path: "/api/v1/budget-lines", Perm: auth.PermBudgetView, Handler: s.apiLines},
 		{Method: http.MethodPost, Path: "/api/v1/budget-lines", Perm: auth.PermBudgetDraft, Handler: s.apiLineCreate},
@@ -131,6 +132,7 @@ func (s *Server) routes() []route {
 		{Method: http.MethodGet, Path: "/api/v1/vouchers/:id", Perm: auth.PermSpendView, Handler: s.apiVoucher},
 		{Method: http.MethodPost, Path: "/api/v1/vouchers/:id/approve", Perm: auth.PermSpendApprove, Handler: s.apiVoucherApprove},
 		{Method: http.MethodPost, Path: "/api/v1/vouchers/:id/reject", Perm: auth.PermSpendApprove, Handler: s.apiVoucherReject},
+		{Method: http.MethodPost, Path: "/api/v1/vouchers/:id/reverse", Perm: auth.PermSpendApprove, Handler: s.apiVoucherReverse},
 		{Method: http.MethodPost, Path: "/api/v1/vouchers/:id/submit", Perm: auth.PermSpendDraft, Handler: s.apiVoucherSubmit},
 	}
 }

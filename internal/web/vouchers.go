@@ -2,9 +2,11 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"congquy/internal/apperr"
 	"congquy/internal/auth"
 	"congquy/internal/budget"
 	"congquy/internal/org"
@@ -59,6 +61,9 @@ type voucherData struct {
 	Attachments []budget.Attachment
 	CanEdit     bool
 	CanDecide   bool
+	CanReverse  bool // posted, and the actor may approve here and did not draft it
+	CanLedger   bool // the actor may open the journal entries
+	Today       string
 	Problem     *formProblem
 }
 
@@ -99,6 +104,9 @@ func (s *Server) voucherData(c echo.Context, id int64) (voucherData, error) {
 	d.UnitName = names[v.UnitID]
 	d.CanEdit = v.Status == budget.StatusDraft && a.Can(auth.PermSpendDraft)
 	d.CanDecide = v.Status == budget.StatusSubmitted && a.Can(auth.PermSpendApprove) && a.Login != v.DraftedLogin
+	d.CanReverse = v.Status == budget.StatusPosted && a.InScope(auth.PermSpendApprove, v.UnitID) && a.Login != v.DraftedLogin
+	d.CanLedger = a.InScope(auth.PermLedgerView, v.UnitID)
+	d.Today = s.now().In(zone()).Format(time.DateOnly)
 	return d, nil
 }
 
@@ -136,6 +144,22 @@ func (s *Server) voucherSubmit(c echo.Context) error {
 func (s *Server) voucherApprove(c echo.Context) error {
 	return s.voucherAct(c, "vouchers.approved", func(id int64) error {
 		_, err := s.store.ApproveVoucher(c.Request().Context(), withRequest(c), id)
+		return err
+	})
+}
+
+// voucherReverse reverses a posted voucher, confirmed, with a reason and a date: the
+// budget lines get back what it spent and the reversing entry is posted.
+func (s *Server) voucherReverse(c echo.Context) error {
+	return s.voucherAct(c, "vouchers.reversed", func(id int64) error {
+		date, err := dateValue(c.FormValue("date"), "date")
+		if err != nil {
+			return err
+		}
+		if c.FormValue("confirm") == "" {
+			return apperr.New(apperr.Invalid, "Hãy đánh dấu xác nhận đảo chứng từ.", "Tick the box to confirm the reversal.").OnField("confirm")
+		}
+		_, err = s.store.ReverseVoucher(c.Request().Context(), withRequest(c), id, date, c.FormValue("reason"))
 		return err
 	})
 }
