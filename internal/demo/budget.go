@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"congquy/internal/apperr"
 	"congquy/internal/auth"
 	"congquy/internal/budget"
 	"congquy/internal/money"
@@ -67,8 +68,9 @@ var officeWeights = []decimal.Decimal{decimal.NewFromInt(30), decimal.NewFromInt
 
 // loadBudget loads the fiscal-2026 demo budget: the reference data, a line per tiểu mục
 // for every unit, the department's estimate allotted to its offices, withheld savings,
-// and a year of drafted and submitted vouchers — some over a norm with a justification,
-// some larger than what their line has left (to be refused at approval).
+// and a year of vouchers drafted by each unit's finance officer and approved — so posted to
+// the ledger — by its chief accountant: some over a norm with a justification, one paid
+// twice and reversed, some larger than what their line has left (refused at approval).
 func loadBudget(ctx context.Context, l *loader) error {
 	if _, err := l.st.LoadBuiltinReference(ctx, l.actor); err != nil {
 		return err
@@ -172,23 +174,51 @@ var places = []struct {
 	rate  int64
 }{{"city_class1", 450_000}, {"town", 350_000}, {"other", 300_000}}
 
-// officeVouchers drafts an office's year: utilities each month, stationery each quarter,
-// missions (lodging lump sums, some over the norm with a justification), and one repair
-// larger than the office's repair line.
+// stage is how far a demo voucher goes through its life cycle.
+type stage int
+
+const (
+	drafted   stage = iota // left as a draft
+	submitted              // awaiting approval
+	posted                 // approved by the chief accountant and posted to the ledger
+	refused                // submitted, then refused at approval for lack of budget
+)
+
+// stageOf is where a voucher of month m stands at the demo's "today" (early November):
+// September and before approved and posted, October awaiting approval, November drafts.
+func stageOf(m int) stage {
+	switch {
+	case m <= 9:
+		return posted
+	case m == 10:
+		return submitted
+	}
+	return drafted
+}
+
+// officeVouchers drafts an office's year: salaries and utilities each month, stationery each quarter,
+// missions (lodging lump sums, some over the norm with a justification), a duplicate
+// payment posted then reversed, and one repair larger than the office's repair line,
+// refused at approval for lack of budget.
 func (l *loader) officeVouchers(ctx context.Context, who budgetActors, o org.Unit, lines map[string]budget.Line, n int) error {
-	last := 11 // vouchers up to November; the latest month stays as drafts
-	for m := 1; m <= last; m++ {
+	for m := 1; m <= 11; m++ {
 		day := time.Date(demoYear, time.Month(m), 3+l.rng.IntN(20), 0, 0, 0, 0, time.UTC)
-		power := lines["6501"].Allocated.Decimal().IntPart() / 12 * int64(85+l.rng.IntN(25)) / 100
-		water := lines["6502"].Allocated.Decimal().IntPart() / 12 * int64(80+l.rng.IntN(30)) / 100
-		if err := l.voucher(ctx, who, o, day, "Công ty Điện lực mẫu", fmt.Sprintf("Tiền điện tháng %d/%d", m, demoYear), m < last,
-			budget.VoucherLine{BudgetLineID: lines["6501"].ID, Amount: money.FromInt64(power), Description: "Tiền điện"},
-			budget.VoucherLine{BudgetLineID: lines["6502"].ID, Amount: money.FromInt64(water), Description: "Tiền nước"}); err != nil {
+		utilities, err := l.monthly(ctx, who, o, lines, m, day)
+		if err != nil {
 			return err
+		}
+		if m == 5 { // paid twice by mistake: the second posting is reversed
+			dup, err := l.voucher(ctx, who, o, day.AddDate(0, 0, 1), "Công ty Điện lực mẫu", fmt.Sprintf("Tiền điện, nước tháng %d/%d (trùng)", m, demoYear), posted, utilities...)
+			if err != nil {
+				return err
+			}
+			if _, err := l.st.ReverseVoucher(ctx, who.checker, dup, day.AddDate(0, 0, 8), "Trùng với chứng từ tiền điện, nước đã thanh toán trong tháng (dữ liệu mẫu)."); err != nil {
+				return fmt.Errorf("reverse duplicate: %w", err)
+			}
 		}
 		if m%3 == 0 {
 			amount := lines["6551"].Allocated.Decimal().IntPart() / 4 * int64(70+l.rng.IntN(25)) / 100
-			if err := l.voucher(ctx, who, o, day.AddDate(0, 0, 2), "Cửa hàng Văn phòng phẩm mẫu", "Văn phòng phẩm quý", true,
+			if _, err := l.voucher(ctx, who, o, day.AddDate(0, 0, 2), "Cửa hàng Văn phòng phẩm mẫu", "Văn phòng phẩm quý", stageOf(m),
 				budget.VoucherLine{BudgetLineID: lines["6551"].ID, Amount: money.FromInt64(amount), Description: "Giấy, mực in"}); err != nil {
 				return err
 			}
@@ -199,12 +229,36 @@ func (l *loader) officeVouchers(ctx context.Context, who budgetActors, o org.Uni
 			}
 		}
 	}
-	// A repair estimated above what the office's repair line holds: it will be refused
-	// for lack of budget when approved.
+	// A repair estimated above what the office's repair line holds: refused at approval.
+	// The first office's stays submitted, awaiting a budget increase; the others are
+	// rejected with the refusal as the reason.
 	over := lines["6907"].Allocated.Add(money.FromInt64(int64(15_000_000 + n*1_000_000)))
-	return l.voucher(ctx, who, o, time.Date(demoYear, 10, 20, 0, 0, 0, 0, time.UTC), "Công ty Xây dựng mẫu",
-		"Sửa chữa trụ sở (vượt dự toán — dữ liệu mẫu)", true,
+	st := refused
+	if n == 0 {
+		st = submitted
+	}
+	_, err := l.voucher(ctx, who, o, time.Date(demoYear, 10, 20, 0, 0, 0, 0, time.UTC), "Công ty Xây dựng mẫu",
+		"Sửa chữa trụ sở (vượt dự toán — dữ liệu mẫu)", st,
 		budget.VoucherLine{BudgetLineID: lines["6907"].ID, Amount: over, Description: "Sửa mái, chống thấm"})
+	return err
+}
+
+// monthly drafts a unit's monthly payments: salaries (a twelfth of the salary line) and
+// utilities (around a twelfth of their lines). It returns the utilities' lines.
+func (l *loader) monthly(ctx context.Context, who budgetActors, u org.Unit, lines map[string]budget.Line, m int, day time.Time) ([]budget.VoucherLine, error) {
+	salary := lines["6001"].Allocated.Decimal().IntPart() / 12
+	if _, err := l.voucher(ctx, who, u, time.Date(demoYear, time.Month(m), 25, 0, 0, 0, 0, time.UTC), "Cán bộ, công chức của đơn vị (bảng lương mẫu)",
+		fmt.Sprintf("Lương tháng %d/%d", m, demoYear), stageOf(m),
+		budget.VoucherLine{BudgetLineID: lines["6001"].ID, Amount: money.FromInt64(salary), Description: "Lương ngạch, bậc"}); err != nil {
+		return nil, err
+	}
+	power := lines["6501"].Allocated.Decimal().IntPart() / 12 * int64(85+l.rng.IntN(25)) / 100
+	water := lines["6502"].Allocated.Decimal().IntPart() / 12 * int64(80+l.rng.IntN(30)) / 100
+	utilities := []budget.VoucherLine{
+		{BudgetLineID: lines["6501"].ID, Amount: money.FromInt64(power), Description: "Tiền điện"},
+		{BudgetLineID: lines["6502"].ID, Amount: money.FromInt64(water), Description: "Tiền nước"}}
+	_, err := l.voucher(ctx, who, u, day, "Công ty Điện lực mẫu", fmt.Sprintf("Tiền điện, nước tháng %d/%d", m, demoYear), stageOf(m), utilities...)
+	return utilities, err
 }
 
 // mission drafts a business trip: lodging lump sum and subsistence allowance.
@@ -219,29 +273,56 @@ func (l *loader) mission(ctx context.Context, who budgetActors, o org.Unit, line
 	}
 	allowance := budget.VoucherLine{BudgetLineID: lines["6702"].ID, Description: "Phụ cấp lưu trú", ExpenseKind: "travel_allowance",
 		Days: days, Persons: persons, Amount: money.FromInt64(200_000 * int64(days*persons))}
-	return l.voucher(ctx, who, o, day, "Cán bộ đi công tác (mẫu)", fmt.Sprintf("Công tác phí tháng %d", m), true, lodging, allowance)
+	_, err := l.voucher(ctx, who, o, day, "Cán bộ đi công tác (mẫu)", fmt.Sprintf("Công tác phí tháng %d", m), stageOf(m), lodging, allowance)
+	return err
 }
 
-// departmentVouchers drafts the department's car purchase at the price cap (Decree
-// 72/2023/NĐ-CP as amended; demo figure).
+// departmentVouchers buys the department's car at the price cap (Decree 72/2023/NĐ-CP as
+// amended; demo figure), which uses up its line exactly, and pays the department's
+// salaries and utilities month by month.
 func (l *loader) departmentVouchers(ctx context.Context, who budgetActors, lines map[string]budget.Line) error {
 	car := budget.VoucherLine{BudgetLineID: lines["9052"].ID, Amount: money.FromInt64(950_000_000), Description: "Mua xe ô tô phục vụ công tác chung",
 		ExpenseKind: "car_purchase", ItemKind: "car_general", Quantity: decimal.NewFromInt(1)}
-	return l.voucher(ctx, who, l.units.Department, time.Date(demoYear, 6, 15, 0, 0, 0, 0, time.UTC), "Công ty Ô tô mẫu",
-		"Mua xe ô tô phục vụ công tác chung (dữ liệu mẫu)", true, car)
+	if _, err := l.voucher(ctx, who, l.units.Department, time.Date(demoYear, 6, 15, 0, 0, 0, 0, time.UTC), "Công ty Ô tô mẫu",
+		"Mua xe ô tô phục vụ công tác chung (dữ liệu mẫu)", posted, car); err != nil {
+		return err
+	}
+	for m := 1; m <= 11; m++ {
+		if _, err := l.monthly(ctx, who, l.units.Department, lines, m, time.Date(demoYear, time.Month(m), 5+l.rng.IntN(15), 0, 0, 0, 0, time.UTC)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// voucher drafts a voucher and, when submit is set, submits it.
-func (l *loader) voucher(ctx context.Context, who budgetActors, u org.Unit, day time.Time, payee, desc string, submit bool, lines ...budget.VoucherLine) error {
+// voucher drafts a voucher as the unit's finance officer and takes it to stage st: the
+// chief accountant approves (and so posts) it, or — refused for lack of budget — rejects
+// it with the refusal as the reason, or leaves it submitted. It returns the voucher's id.
+func (l *loader) voucher(ctx context.Context, who budgetActors, u org.Unit, day time.Time, payee, desc string, st stage, lines ...budget.VoucherLine) (int64, error) {
 	v, err := l.st.CreateVoucher(ctx, who.maker, budget.NewVoucher{UnitID: u.ID, FiscalYear: demoYear, DocDate: day, Payee: payee,
 		Description: desc, DocNo: fmt.Sprintf("C%02d-%04d", day.Month(), l.rng.IntN(10000)), Lines: lines})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	l.sum.Vouchers++
-	if !submit {
-		return nil
+	if st == drafted {
+		return v.ID, nil
 	}
-	_, err = l.st.SubmitVoucher(ctx, who.maker, v.ID)
-	return err
+	if _, err = l.st.SubmitVoucher(ctx, who.maker, v.ID); err != nil || st == submitted {
+		return v.ID, err
+	}
+	_, err = l.st.ApproveVoucher(ctx, who.checker, v.ID)
+	switch {
+	case st == posted && err == nil:
+		l.sum.Posted++
+		return v.ID, nil
+	case st == refused && apperr.Is(err, apperr.InsufficientBudget):
+		e, _ := apperr.As(err)
+		l.sum.Refused++
+		_, err = l.st.RejectVoucher(ctx, who.checker, v.ID, "Không đủ dự toán: "+e.VI)
+		return v.ID, err
+	case err == nil:
+		return v.ID, fmt.Errorf("voucher %q was approved, though it should have been refused", desc)
+	}
+	return v.ID, fmt.Errorf("approve %q: %w", desc, err)
 }

@@ -20,7 +20,9 @@ const Seed = 20261127
 // Summary says what Load created, and the logins to print.
 type Summary struct {
 	Units    int
-	Vouchers int
+	Vouchers int // drafted, of which:
+	Posted   int // approved and posted to the ledger
+	Refused  int // refused at approval for lack of budget
 	Logins   []Login
 }
 
