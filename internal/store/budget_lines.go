@@ -151,7 +151,7 @@ func (s *Store) Line(ctx context.Context, actor auth.Actor, perm auth.Permission
 // drafting never deadlocks with approving.
 func (t *tx) lockLines(ctx context.Context, ids []int64) (map[int64]budget.Line, error) {
 	var lines []budget.Line
-	err := t.SelectContext(ctx, &lines, `SELECT `+lineColumns+` FROM budget_lines l WHERE l.id IN (
+	err := t.selectP(ctx, &lines, `SELECT `+lineColumns+` FROM budget_lines l WHERE l.id IN (
 			WITH RECURSIVE up AS (
 				SELECT id, parent_line_id FROM budget_lines WHERE id = ANY($1)
 				UNION SELECT p.id, p.parent_line_id FROM budget_lines p JOIN up ON p.id = up.parent_line_id)
@@ -236,7 +236,7 @@ func (t *tx) applyMoves(ctx context.Context, m lineMoves) error {
 	for i, id := range ids {
 		committed[i], spent[i], sub[i] = m[id].committed.String(), m[id].spent.String(), m[id].sub.String()
 	}
-	_, err := t.ExecContext(ctx, `UPDATE budget_lines l SET committed = l.committed + m.c, spent = l.spent + m.s,
+	_, err := t.execP(ctx, `UPDATE budget_lines l SET committed = l.committed + m.c, spent = l.spent + m.s,
 			sub_consumed = l.sub_consumed + m.sub
 		FROM unnest($1::bigint[], $2::numeric[], $3::numeric[], $4::numeric[]) AS m(id, c, s, sub)
 		WHERE l.id = m.id`, pq.Array(ids), pq.Array(committed), pq.Array(spent), pq.Array(sub))

@@ -69,7 +69,7 @@ func (t *tx) claimIdempotency(ctx context.Context) error {
 	}
 	t.idem = st
 	k := st.k
-	res, err := t.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
+	res, err := t.execP(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
 		ON CONFLICT DO NOTHING`, k.UserID, k.Key, k.RequestHash[:])
 	if err != nil {
 		return fmt.Errorf("claim idempotency key: %w", err)
@@ -104,7 +104,7 @@ func (t *tx) finishIdempotency(ctx context.Context) error {
 		}
 		status, body = &st, b
 	}
-	_, err := t.ExecContext(ctx, `UPDATE idempotency_keys SET entity = $3, entity_id = $4, status = $5, response = $6
+	_, err := t.execP(ctx, `UPDATE idempotency_keys SET entity = $3, entity_id = $4, status = $5, response = $6
 		WHERE user_id = $1 AND key = $2`, k.UserID, k.Key, t.first.Entity, fmt.Sprint(t.first.EntityID), status, body)
 	if err != nil {
 		return fmt.Errorf("record idempotency key: %w", err)

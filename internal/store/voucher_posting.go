@@ -22,7 +22,7 @@ func (t *tx) postVoucher(ctx context.Context, v budget.Voucher, lines map[int64]
 		DecidedAt time.Time `db:"decided_at"`
 		PostedAt  time.Time `db:"posted_at"`
 	}
-	err = t.GetContext(ctx, &r, `UPDATE vouchers SET status = 'posted', approved_by = $2, approved_login = $3,
+	err = t.getP(ctx, &r, `UPDATE vouchers SET status = 'posted', approved_by = $2, approved_login = $3,
 			decided_at = now(), posted_at = now(), entry_id = $4
 		WHERE id = $1 RETURNING decided_at, posted_at`, v.ID, actorID(t.actor), t.actor.Login, p.ID)
 	if err != nil {

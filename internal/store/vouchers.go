@@ -470,14 +470,21 @@ func (t *tx) lockSubmitted(ctx context.Context, actor auth.Actor, id int64) (bud
 // row is locked as it is read, then its lines are read.
 func (t *tx) lockVoucher(ctx context.Context, actor auth.Actor, id int64, perm auth.Permission) (budget.Voucher, error) {
 	var r voucherRow
-	err := t.GetContext(ctx, &r, `SELECT `+voucherColumns+`, v.norm_results FROM vouchers v WHERE v.id = $1 FOR NO KEY UPDATE`, id)
+	err := t.getP(ctx, &r, `SELECT `+voucherColumns+`, v.norm_results FROM vouchers v WHERE v.id = $1 FOR NO KEY UPDATE`, id)
 	if err != nil {
 		return budget.Voucher{}, voucherErr(id, err)
 	}
 	if err := inScope(ctx, t, actor, r.UnitID, perm, "chứng từ", "voucher"); err != nil {
 		return budget.Voucher{}, err
 	}
-	return voucherWithLines(ctx, t, r)
+	v, err := voucherWithNorms(r)
+	if err != nil {
+		return v, err
+	}
+	if err := t.selectP(ctx, &v.Lines, voucherLinesSQL, v.ID); err != nil {
+		return v, fmt.Errorf("get voucher lines %d: %w", v.ID, err)
+	}
+	return v, nil
 }
 
 // voucherByID reads a voucher with its lines and stored norm results.
@@ -497,18 +504,29 @@ func voucherErr(id int64, err error) error {
 	return fmt.Errorf("get voucher %d: %w", id, err)
 }
 
+// voucherLinesSQL reads a voucher's lines with their tiểu mục.
+const voucherLinesSQL = `SELECT vl.line_no, vl.budget_line_id, vl.commitment_id, vl.amount, vl.description,
+		vl.expense_kind, vl.days, vl.persons, vl.place_class, vl.position_coef, vl.item_kind, vl.quantity,
+		vl.justification, l.item
+	FROM voucher_lines vl JOIN budget_lines l ON l.id = vl.budget_line_id WHERE vl.voucher_id = $1 ORDER BY vl.line_no`
+
 // voucherWithLines completes a voucher's row with its norm results and lines.
 func voucherWithLines(ctx context.Context, q queryer, r voucherRow) (budget.Voucher, error) {
+	v, err := voucherWithNorms(r)
+	if err != nil {
+		return v, err
+	}
+	if err := q.SelectContext(ctx, &v.Lines, voucherLinesSQL, v.ID); err != nil {
+		return v, fmt.Errorf("get voucher lines %d: %w", v.ID, err)
+	}
+	return v, nil
+}
+
+// voucherWithNorms decodes a voucher row's stored norm results.
+func voucherWithNorms(r voucherRow) (budget.Voucher, error) {
 	v := r.Voucher
 	if err := json.Unmarshal(r.NormJSON, &v.NormResults); err != nil {
 		return v, fmt.Errorf("voucher %d norm results: %w", v.ID, err)
-	}
-	err := q.SelectContext(ctx, &v.Lines, `SELECT vl.line_no, vl.budget_line_id, vl.commitment_id, vl.amount, vl.description,
-			vl.expense_kind, vl.days, vl.persons, vl.place_class, vl.position_coef, vl.item_kind, vl.quantity,
-			vl.justification, l.item
-		FROM voucher_lines vl JOIN budget_lines l ON l.id = vl.budget_line_id WHERE vl.voucher_id = $1 ORDER BY vl.line_no`, v.ID)
-	if err != nil {
-		return v, fmt.Errorf("get voucher lines %d: %w", v.ID, err)
 	}
 	return v, nil
 }
