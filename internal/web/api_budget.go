@@ -79,6 +79,9 @@ type newLineBody struct {
 
 // apiLineCreate opens a budget line.
 func (s *Server) apiLineCreate(c echo.Context) error {
+	if err := requireKey(c); err != nil {
+		return err
+	}
 	body, err := readBody(c)
 	if err != nil {
 		return err
@@ -177,6 +180,9 @@ func (b newVoucherBody) voucher() (budget.NewVoucher, error) {
 
 // apiVoucherCreate drafts a voucher, and submits it too when the body says "submit": true.
 func (s *Server) apiVoucherCreate(c echo.Context) error {
+	if err := requireKey(c); err != nil {
+		return err
+	}
 	body, err := readBody(c)
 	if err != nil {
 		return err

@@ -51,16 +51,10 @@ func decodeJSON(body []byte, v any) error {
 // current representation of the record a request created, for the rare duplicate whose
 // reply was not stored. view nil shows the result as it is.
 func (s *Server) idempotent(c echo.Context, body []byte, status int, view func(any) any, act func(ctx context.Context) (any, error), rebuild func(entityID string) (any, error)) error {
-	key := c.Request().Header.Get("Idempotency-Key")
-	a := actorFor(c)
-	switch {
-	case key == "":
-		return apperr.New(apperr.Invalid, "Cần tiêu đề Idempotency-Key cho mọi yêu cầu POST của API.", "Every API POST needs an Idempotency-Key header.")
-	case len(key) < 8 || len(key) > 128:
-		return apperr.New(apperr.Invalid, "Idempotency-Key dài 8–128 ký tự.", "An Idempotency-Key is 8–128 characters.")
-	case a.UserID == 0:
-		return apperr.New(apperr.Unauthorized, "Vui lòng đăng nhập.", "Please sign in.")
+	if err := requireKey(c); err != nil {
+		return err
 	}
+	key, a := c.Request().Header.Get("Idempotency-Key"), actorFor(c)
 	if view == nil {
 		view = func(v any) any { return v }
 	}
@@ -94,6 +88,21 @@ func (s *Server) idempotent(c echo.Context, body []byte, status int, view func(a
 		}
 	}
 	return c.JSONBlob(status, b)
+}
+
+// requireKey refuses an API POST without a well-formed Idempotency-Key, before its body
+// is read.
+func requireKey(c echo.Context) error {
+	key := c.Request().Header.Get("Idempotency-Key")
+	switch {
+	case key == "":
+		return apperr.New(apperr.Invalid, "Cần tiêu đề Idempotency-Key cho mọi yêu cầu POST của API.", "Every API POST needs an Idempotency-Key header.")
+	case len(key) < 8 || len(key) > 128:
+		return apperr.New(apperr.Invalid, "Idempotency-Key dài 8–128 ký tự.", "An Idempotency-Key is 8–128 characters.")
+	case actorFor(c).UserID == 0:
+		return apperr.New(apperr.Unauthorized, "Vui lòng đăng nhập.", "Please sign in.")
+	}
+	return nil
 }
 
 // replay sends what a key's first request got, waiting briefly for a reply still being

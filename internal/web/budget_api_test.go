@@ -230,3 +230,29 @@ func TestCodesImportHTTP(t *testing.T) {
 		t.Fatalf("the old set was not closed at 2026: %v %v", closedAt, err)
 	}
 }
+
+// Every POST of the API on budget lines and vouchers needs an Idempotency-Key: without one
+// it is refused (422) before anything runs, whoever sends it.
+func TestAPIPostsNeedIdempotencyKey(t *testing.T) {
+	b := mustBudgetServer(t)
+	checked := 0
+	for _, r := range b.Echo().Routes() {
+		if r.Method != http.MethodPost || !(strings.HasPrefix(r.Path, "/api/v1/vouchers") || strings.HasPrefix(r.Path, "/api/v1/budget-lines")) {
+			continue
+		}
+		path := strings.ReplaceAll(r.Path, ":id", "1")
+		for _, login := range []string{loginOfficer, loginChief} {
+			rec := b.api(t, login, http.MethodPost, path, "", `{}`)
+			if rec.Code == http.StatusForbidden {
+				continue // the role may not use the route at all
+			}
+			checked++
+			if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Idempotency-Key") {
+				t.Errorf("POST %s as %s without a key: %d %s", path, login, rec.Code, rec.Body)
+			}
+		}
+	}
+	if checked < 6 {
+		t.Fatalf("only %d route checks", checked)
+	}
+}
