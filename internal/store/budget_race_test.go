@@ -333,7 +333,7 @@ func TestTransfersConserveTotal(t *testing.T) {
 	writers.Wait()
 	cancel()
 	readers.Wait()
-	t.Logf("%d transfers, %d refused, %d reads", moved.Load(), refused.Load(), reads.Load())
+	t.Logf("%d transfers, %d refused, %d reads: %d saw a wrong total or a negative availability", moved.Load(), refused.Load(), reads.Load(), badReads.Load())
 	if badReads.Load() != 0 || moved.Load() == 0 || reads.Load() == 0 {
 		t.Fatalf("%d reads saw a wrong total or a negative availability; %d transfers, %d reads", badReads.Load(), moved.Load(), reads.Load())
 	}
@@ -368,6 +368,7 @@ func TestMultiLineVouchersAreAtomic(t *testing.T) {
 	if err := db.Get(&partial, `SELECT count(*) FROM vouchers WHERE status NOT IN ('posted', 'submitted')`); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("multi-line vouchers: %d in an unexpected state, %d internal errors (deadlocks would be these)", partial, out[apperr.Internal])
 	if partial != 0 {
 		t.Fatalf("%d vouchers in an unexpected state", partial)
 	}
