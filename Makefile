@@ -41,6 +41,7 @@ lint: vet ## gofmt, go vet and staticcheck must be clean
 FUZZTIME ?= 60s
 fuzz: ## fuzz every parser, FUZZTIME each (default 60s); see docs/testing.md
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./internal/money/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseClassification$$' -fuzztime=$(FUZZTIME) ./internal/budget/
 	$(GO) test -run='^$$' -fuzz='^FuzzParseDate$$' -fuzztime=$(FUZZTIME) ./internal/ledger/
 	$(GO) test -run='^$$' -fuzz='^FuzzParseMonth$$' -fuzztime=$(FUZZTIME) ./internal/ledger/
 	$(GO) test -run='^$$' -fuzz='^FuzzAccountCode$$' -fuzztime=$(FUZZTIME) ./internal/ledger/

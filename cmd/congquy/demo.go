@@ -59,6 +59,10 @@ func printDemo(e *env, sum demo.Summary) {
 	if sum.Units > 0 {
 		fmt.Fprintf(e.out, "demo data loaded: %d units\n", sum.Units)
 	}
+	if sum.Vouchers > 0 {
+		fmt.Fprintf(e.out, "demo budget 2026: estimates allotted to every office, %d vouchers (%d approved and posted, %d refused for lack of budget)\n",
+			sum.Vouchers, sum.Posted, sum.Refused)
+	}
 	if len(sum.Logins) == 0 {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"congquy/internal/apperr"
+	"congquy/internal/auth"
 	"congquy/internal/store"
 	"congquy/internal/web"
 )
@@ -41,6 +42,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%w\n(the schema is behind: run `congquy migrate up`, or `congquy serve --migrate`)", err)
 		}
 		return err
+	}
+	// Budget reference data shipped with this version (classification sets, norms).
+	if loaded, err := st.LoadBuiltinReference(ctx, auth.System("refdata")); err != nil {
+		return err
+	} else if len(loaded) > 0 {
+		e.log.Info("loaded built-in reference data", "sets", loaded)
 	}
 	if demo {
 		if err := loadDemoIfEmpty(ctx, e, st); err != nil {

@@ -19,8 +19,11 @@ const Seed = 20261127
 
 // Summary says what Load created, and the logins to print.
 type Summary struct {
-	Units  int
-	Logins []Login
+	Units    int
+	Vouchers int // drafted, of which:
+	Posted   int // approved and posted to the ledger
+	Refused  int // refused at approval for lack of budget
+	Logins   []Login
 }
 
 // Login is one demo user to print after loading.
@@ -52,6 +55,7 @@ var steps = []step{
 	{"units", loadUnits},
 	{"users", loadUsers},
 	{"ledger", loadLedger},
+	{"budget", loadBudget},
 }
 
 // Load fills an empty database with the demo data. It refuses a database that already

@@ -31,8 +31,8 @@ func TestDemoIsDeterministicAndLoadsOnce(t *testing.T) {
 		if err != nil {
 			t.Fatalf("load: %v", err)
 		}
-		if sum.Units < 4 {
-			t.Fatalf("demo has %d units, want a department and at least three offices", sum.Units)
+		if sum.Units < 4 || sum.Vouchers < 50 {
+			t.Fatalf("demo has %d units and %d vouchers, want a department, at least three offices and a year of vouchers", sum.Units, sum.Vouchers)
 		}
 		units, _, err := st.ListUnits(ctx, store.UnitFilter{})
 		if err != nil {

@@ -35,12 +35,15 @@ func (t *tx) audit(ctx context.Context, ev event) error {
 	if t.actor.UserID != 0 {
 		actor = &t.actor.UserID
 	}
-	_, err = t.ExecContext(ctx, `
+	_, err = t.execP(ctx, `
 		INSERT INTO audit_events (unit_id, actor_id, actor_login, action, entity, entity_id, before, after, request_id, ip)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		unit, actor, t.actor.Login, ev.Action, ev.Entity, fmt.Sprint(ev.EntityID), before, after, t.actor.RequestID, t.actor.IP)
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", ev.Action, ev.Entity, err)
+	}
+	if t.events == 0 {
+		t.first = ev
 	}
 	t.events++
 	return nil

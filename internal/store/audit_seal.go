@@ -132,11 +132,6 @@ func chainHeads(ctx context.Context, t queryer, events []audit.Event) (map[strin
 	return out, nil
 }
 
-// queryer is what both *sqlx.Tx and *sqlx.DB offer.
-type queryer interface {
-	SelectContext(ctx context.Context, dest any, query string, args ...any) error
-}
-
 // AuditHeads returns the last seal of every chain.
 func (s *Store) AuditHeads(ctx context.Context) ([]audit.Head, error) {
 	var rows []struct {

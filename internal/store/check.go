@@ -29,6 +29,17 @@ var invariants = []invariant{
 	{"ledger.balances_match_lines", checkBalancesMatchLines},
 	{"ledger.reversal_mirrors", checkReversalsMirror},
 	{"audit.chains_verify", checkAuditChains},
+	// Budget and expenditure (budget_check.go).
+	{"budget.line_available", checkLineAvailable},
+	{"budget.line_decisions", checkLineDecisions},
+	{"budget.line_committed", checkLineCommitted},
+	{"budget.line_spent", checkLineSpent},
+	{"budget.line_sub_consumed", checkLineSubConsumed},
+	{"budget.commitment_consistent", checkCommitments},
+	{"budget.voucher_total", checkVoucherTotals},
+	{"budget.decision_sum", checkDecisionSums},
+	{"budget.line_spent_ledger", checkLineSpentLedger},
+	{"budget.line_estimate_ledger", checkLineEstimateLedger},
 }
 
 // CheckResult is the outcome of one invariant.

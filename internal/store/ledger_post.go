@@ -64,7 +64,7 @@ func (t *tx) postEntry(ctx context.Context, e ledger.Entry) (ledger.Posted, erro
 		PostedAt time.Time `db:"posted_at"`
 		Lines    int       `db:"lines"`
 	}
-	err := t.GetContext(ctx, &p, postEntrySQL,
+	err := t.getP(ctx, &p, postEntrySQL, // prepared: the hot path of every posting
 		e.UnitID, e.Date.Format("2006-01-02"), e.Memo, e.SourceType, e.SourceID, e.ReversesID,
 		e.DraftedBy, e.ApprovedBy, t.actor.Login, e.Total().String(),
 		pq.Array(codes), pq.Array(debits), pq.Array(credits), pq.Array(budgetLines), pq.Array(budgetCodes), pq.Array(memos))

@@ -27,19 +27,6 @@ func ln(acct string, dr, cr int64) ledger.Line {
 
 // mustUser inserts a user with a role on unitID (as the owner: the identity area owns
 // user management) and returns the actor.
-func mustUser(t *testing.T, owner string, unitID int64, login string, role auth.Role) auth.Actor {
-	t.Helper()
-	db := mustOwner(t, owner)
-	var id int64
-	if err := db.Get(&id, `INSERT INTO users (unit_id, login, full_name) VALUES ($1, $2, $2) RETURNING id`, unitID, login); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)`, id, role, unitID); err != nil {
-		t.Fatal(err)
-	}
-	return auth.Actor{UserID: id, Login: login, UnitID: unitID, Grants: []auth.Grant{{Role: role, UnitID: unitID}}}
-}
-
 func mustPost(t *testing.T, st *store.Store, unit int64, date time.Time, lines ...ledger.Line) ledger.Posted {
 	t.Helper()
 	p, err := st.PostManualEntry(context.Background(), auth.System("test"), ledger.Entry{UnitID: unit, Date: date, Memo: "test", Lines: lines})

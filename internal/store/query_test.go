@@ -90,7 +90,8 @@ func queryArg(call *ast.CallExpr, info *types.Info) ast.Expr {
 	return nil
 }
 
-// constantSQL reports whether e is constant text or (*query).String().
+// constantSQL reports whether e is constant text, (*query).String(), or string(x) of a
+// sqlText x (which only ever holds constant text, checked above).
 func constantSQL(e ast.Expr, info *types.Info) bool {
 	if info.Types[e].Value != nil {
 		return true
@@ -98,6 +99,10 @@ func constantSQL(e ast.Expr, info *types.Info) bool {
 	call, ok := e.(*ast.CallExpr)
 	if !ok {
 		return false
+	}
+	if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "string" && len(call.Args) == 1 {
+		named, ok := info.Types[call.Args[0]].Type.(*types.Named)
+		return ok && named.Obj().Name() == "sqlText"
 	}
 	sel, ok := call.Fun.(*ast.SelectorExpr)
 	if !ok || sel.Sel.Name != "String" {

@@ -4,10 +4,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -27,6 +29,8 @@ type Store struct {
 	now func() time.Time
 
 	sealObserver func(lag time.Duration) // told the lag of every sealed event (ObserveSeals)
+
+	stmts sync.Map // sqlText → *sqlx.Stmt: the hot paths' prepared statements (tx.prepared)
 }
 
 // Options configure Open.
@@ -94,8 +98,13 @@ func AppURL(ownerURL string) string {
 // tx is one use case's write transaction and the actor it runs for.
 type tx struct {
 	*sqlx.Tx
-	actor  auth.Actor
-	events int
+	s       *Store
+	actor   auth.Actor
+	events  int
+	first   event      // the first audit event, for the idempotency key
+	idem    *idemState // the API key this transaction claimed, if any
+	result  any        // the use case's result, for the idempotent reply (tx.reply)
+	replied bool       // the reply was stored with the key
 }
 
 // write runs fn in one transaction on behalf of actor and commits it. It refuses to
@@ -106,15 +115,24 @@ func (s *Store) write(ctx context.Context, actor auth.Actor, fn func(*tx) error)
 		return translate(fmt.Errorf("begin: %w", err))
 	}
 	defer sqltx.Rollback() //nolint:errcheck // a no-op after Commit
-	t := &tx{Tx: sqltx, actor: actor}
+	t := &tx{Tx: sqltx, s: s, actor: actor}
+	if err := t.claimIdempotency(ctx); err != nil {
+		return translate(err)
+	}
 	if err := fn(t); err != nil {
 		return translate(err)
 	}
 	if t.events == 0 {
 		return fmt.Errorf("store: refusing to commit a change without an audit event")
 	}
+	if err := t.finishIdempotency(ctx); err != nil {
+		return translate(err)
+	}
 	if err := sqltx.Commit(); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
+	}
+	if t.idem != nil && t.replied {
+		t.idem.replied = true
 	}
 	return nil
 }
@@ -130,4 +148,59 @@ func (s *Store) read(ctx context.Context, fn func(*sqlx.Tx) error) error {
 		return translate(err)
 	}
 	return nil
+}
+
+// prepared returns q as a statement of this transaction, prepared once per connection of
+// the pool: PostgreSQL then neither parses nor plans it again, which is most of the
+// database's work for the short statements of a posting (DESIGN.md §11). ok is false the
+// first time q is met: it is then prepared in the background (on a connection of its own,
+// which a transaction holding one must not wait for: that deadlocks a busy pool), and the
+// caller runs it unprepared. For the hot paths; q is constant text (sqlText).
+func (t *tx) prepared(ctx context.Context, q sqlText) (*sqlx.Stmt, bool) {
+	v, loaded := t.s.stmts.LoadOrStore(q, nil)
+	if !loaded {
+		go t.s.prepare(q)
+	}
+	st, ok := v.(*sqlx.Stmt)
+	if !ok || st == nil {
+		return nil, false
+	}
+	return t.StmtxContext(ctx, st), true
+}
+
+// prepare prepares q on the pool and keeps it for tx.prepared; on failure it forgets q,
+// so that a later use tries again.
+func (s *Store) prepare(q sqlText) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := s.db.PreparexContext(ctx, string(q))
+	if err != nil {
+		s.stmts.Delete(q)
+		return
+	}
+	s.stmts.Store(q, st)
+}
+
+// execP runs a statement that returns no rows, prepared once it can be.
+func (t *tx) execP(ctx context.Context, q sqlText, args ...any) (sql.Result, error) {
+	if st, ok := t.prepared(ctx, q); ok {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.ExecContext(ctx, string(q), args...)
+}
+
+// getP runs a statement that returns one row into dest, prepared once it can be.
+func (t *tx) getP(ctx context.Context, dest any, q sqlText, args ...any) error {
+	if st, ok := t.prepared(ctx, q); ok {
+		return st.GetContext(ctx, dest, args...)
+	}
+	return t.GetContext(ctx, dest, string(q), args...)
+}
+
+// selectP runs a statement that returns rows into dest, prepared once it can be.
+func (t *tx) selectP(ctx context.Context, dest any, q sqlText, args ...any) error {
+	if st, ok := t.prepared(ctx, q); ok {
+		return st.SelectContext(ctx, dest, args...)
+	}
+	return t.SelectContext(ctx, dest, string(q), args...)
 }

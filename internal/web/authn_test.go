@@ -191,7 +191,7 @@ func TestTemporaryPasswordAndMFAGrace(t *testing.T) {
 	dept := s.mustUnit(t, nil, "D1")
 	admin := s.signedIn(t, s.mustUser(t, "quantri", dept, auth.RoleAdmin))
 	admin.get(t, "/users/new")
-	rec := admin.post(t, "/users", "login", "moi", "full_name", "Người Mới", "unit_id", itoa(dept.ID), "roles", "inspector")
+	rec := admin.post(t, "/users", "login", "moi", "full_name", "Người Mới", "unit_id", itoa64(dept.ID), "roles", "inspector")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("create user: %d %s", rec.Code, rec.Body)
 	}

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"congquy/internal/auth"
+	"congquy/internal/budget"
 	"congquy/internal/ledger"
 	"congquy/internal/money"
 	"congquy/internal/org"
@@ -128,6 +129,53 @@ var expectations = []expectation{
 	{route: "GET /audit/history", who: roles(insp, admin)},
 	{route: "GET /audit/verify", who: roles(insp, admin)},
 	{route: "POST /audit/verify", who: roles(insp)},
+
+	// Budget and expenditure.
+	{route: "GET /budget/codes", who: allRoles},
+	{route: "GET /budget/codes/import", who: roles(admin)},
+	{route: "POST /budget/codes/import", who: roles(admin)},
+	{route: "GET /budget/commitments", who: roles(fo, chief, insp)},
+	{route: "POST /budget/commitments", who: roles(fo)},
+	{route: "POST /budget/commitments/:id/approve", who: roles(chief), record: "commitment"},
+	{route: "POST /budget/commitments/:id/reject", who: roles(chief), record: "commitment"},
+	{route: "POST /budget/commitments/:id/release", who: roles(fo), record: "commitment"},
+	{route: "GET /budget/decisions", who: roles(fo, chief, insp)},
+	{route: "POST /budget/decisions", who: roles(fo)},
+	{route: "GET /budget/decisions/new", who: roles(fo)},
+	{route: "GET /budget/decisions/:id", who: roles(fo, chief, insp), record: "decision"},
+	{route: "POST /budget/decisions/:id/approve", who: roles(chief), record: "decision"},
+	{route: "POST /budget/decisions/:id/reject", who: roles(chief), record: "decision"},
+	{route: "GET /budget/execution", who: roles(fo, chief, insp)},
+	{route: "GET /budget/execution.xlsx", who: roles(fo, chief, insp)},
+	{route: "GET /budget/lines", who: roles(fo, chief, insp)},
+	{route: "POST /budget/lines", who: roles(fo)},
+	{route: "GET /budget/norms", who: allRoles},
+	{route: "GET /vouchers", who: roles(fo, chief, insp)},
+	{route: "POST /vouchers", who: roles(fo)},
+	{route: "GET /vouchers/new", who: roles(fo)},
+	{route: "GET /vouchers/:id", who: roles(fo, chief, insp), record: "voucher"},
+	{route: "POST /vouchers/:id", who: roles(fo), record: "voucher"},
+	{route: "POST /vouchers/:id/approve", who: roles(chief), record: "voucher"},
+	{route: "POST /vouchers/:id/attachments", who: roles(fo), record: "voucher"},
+	{route: "GET /vouchers/:id/attachments/:aid", who: roles(fo, chief, insp), record: "attachment"},
+	{route: "POST /vouchers/:id/attachments/:aid/delete", who: roles(fo), record: "attachment"},
+	{route: "GET /vouchers/:id/edit", who: roles(fo), record: "voucher"},
+	{route: "GET /vouchers/:id/norms", who: roles(insp), record: "voucher"},
+	{route: "POST /vouchers/:id/reject", who: roles(chief), record: "voucher"},
+	{route: "POST /vouchers/:id/reopen", who: roles(fo), record: "voucher"},
+	{route: "POST /vouchers/:id/reverse", who: roles(chief), record: "voucher"},
+	{route: "POST /vouchers/:id/submit", who: roles(fo), record: "voucher"},
+	{route: "GET /api/v1/openapi.json", who: anyone},
+	{route: "GET /api/v1/budget-lines", who: roles(fo, chief, insp)},
+	{route: "POST /api/v1/budget-lines", who: roles(fo)},
+	{route: "GET /api/v1/budget-lines/:id", who: roles(fo, chief, insp), record: "line"},
+	{route: "GET /api/v1/vouchers", who: roles(fo, chief, insp)},
+	{route: "POST /api/v1/vouchers", who: roles(fo)},
+	{route: "GET /api/v1/vouchers/:id", who: roles(fo, chief, insp), record: "voucher"},
+	{route: "POST /api/v1/vouchers/:id/approve", who: roles(chief), record: "voucher"},
+	{route: "POST /api/v1/vouchers/:id/reject", who: roles(chief), record: "voucher"},
+	{route: "POST /api/v1/vouchers/:id/reverse", who: roles(chief), record: "voucher"},
+	{route: "POST /api/v1/vouchers/:id/submit", who: roles(fo), record: "voucher"},
 }
 
 // fixture makes (once) the record of its kind that belongs to unit and returns the
@@ -175,6 +223,73 @@ var fixtures = map[string]fixture{
 	},
 }
 
+// Budget records of a unit, made by congquy itself (the maker is nobody, so every
+// approver of the matrix may decide them): a budget line, a draft decision and a draft
+// commitment on it, a draft voucher with a scanned attachment. (Registered in init:
+// they use matrix.params, which reads fixtures.)
+func init() {
+	fixtures["line"] = func(t *testing.T, m *matrix, u org.Unit) map[string]string {
+		ctx := context.Background()
+		if _, err := m.s.store.LoadBuiltinReference(ctx, auth.System("test")); err != nil {
+			t.Fatal(err)
+		}
+		l, err := m.s.store.CreateLine(ctx, auth.System("test"), budget.NewLine{UnitID: u.ID, FiscalYear: 2026, FundingType: budget.Autonomous,
+			Classification: budget.Classification{Chapter: "014", Subsection: "341", Item: "6501", Source: "01", Level: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]string{"id": strconv.FormatInt(l.ID, 10)}
+	}
+	fixtures["decision"] = func(t *testing.T, m *matrix, u org.Unit) map[string]string {
+		line := int64Value(m.params(t, "line", u)["id"])
+		d, err := m.s.store.DraftDecision(context.Background(), auth.System("test"), budget.NewDecision{UnitID: u.ID, FiscalYear: 2026,
+			Kind: budget.DecisionEstimate, DecisionNo: "QĐ-" + u.Code, DecisionDate: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC),
+			Total: money.FromInt64(1_000_000), Lines: []budget.DecisionLine{{LineID: line, Amount: money.FromInt64(1_000_000)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]string{"id": strconv.FormatInt(d.ID, 10)}
+	}
+	fixtures["commitment"] = func(t *testing.T, m *matrix, u org.Unit) map[string]string {
+		line := int64Value(m.params(t, "line", u)["id"])
+		c, err := m.s.store.DraftCommitment(context.Background(), auth.System("test"), budget.NewCommitment{UnitID: u.ID, BudgetLineID: line,
+			ContractNo: "HĐ-" + u.Code, ContractDate: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Supplier: "Công ty Mẫu", Amount: money.FromInt64(500_000)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]string{"id": strconv.FormatInt(c.ID, 10)}
+	}
+	fixtures["voucher"] = func(t *testing.T, m *matrix, u org.Unit) map[string]string {
+		line := int64Value(m.params(t, "line", u)["id"])
+		v, err := m.s.store.CreateVoucher(context.Background(), auth.System("test"), budget.NewVoucher{UnitID: u.ID, FiscalYear: 2026,
+			DocDate: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Payee: "Công ty Mẫu " + u.Code,
+			Lines: []budget.VoucherLine{{BudgetLineID: line, Amount: money.FromInt64(100_000)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]string{"id": strconv.FormatInt(v.ID, 10)}
+	}
+	fixtures["attachment"] = func(t *testing.T, m *matrix, u org.Unit) map[string]string {
+		ctx := context.Background()
+		line := int64Value(m.params(t, "line", u)["id"])
+		v, err := m.s.store.CreateVoucher(ctx, auth.System("test"), budget.NewVoucher{UnitID: u.ID, FiscalYear: 2026,
+			DocDate: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Payee: "Công ty Mẫu " + u.Code,
+			Lines: []budget.VoucherLine{{BudgetLineID: line, Amount: money.FromInt64(100_000)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := m.s.store.AddAttachment(ctx, auth.System("test"), v.ID, "hoa-don.pdf", []byte("%PDF-1.7\nfixture "+u.Code))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Submitted, so that deleting it is refused (409) and every actor meets it.
+		if _, err := m.s.store.SubmitVoucher(ctx, auth.System("test"), v.ID); err != nil {
+			t.Fatal(err)
+		}
+		return map[string]string{"id": strconv.FormatInt(v.ID, 10), "aid": strconv.FormatInt(a.ID, 10)}
+	}
+}
+
 // matrix is the organisation the test runs in: a department with two offices, an actor
 // per role in the first office and in the department, and target records in each unit.
 type matrix struct {
@@ -183,6 +298,7 @@ type matrix struct {
 	targets           map[int64]auth.User
 	tokens            map[int64]string
 	cache             map[string]map[string]string
+	keys              int // Idempotency-Keys sent so far
 }
 
 // target is a user of the unit that the tests act upon (never an actor).
@@ -374,6 +490,10 @@ func (m *matrix) request(t *testing.T, a actorCase, method, target string) *http
 			tok, m.tokens[a.user.ID] = plain, plain
 		}
 		headers = append(headers, "Authorization", "Bearer "+tok)
+		if method == http.MethodPost { // as the API asks of every POST
+			m.keys++
+			headers = append(headers, "Idempotency-Key", fmt.Sprintf("matrix-%08d", m.keys))
+		}
 	default:
 		c = m.s.signedIn(t, a.user)
 	}

@@ -41,7 +41,7 @@ func TestBrowserNewUserJourney(t *testing.T) {
 	browserSignIn(t, b, ts.URL, "quantri.kv1", testPassword)
 	b.Do(t, chromedp.Navigate(ts.URL+"/users/new"), chromedp.WaitVisible(chromedp.CSS("#u-login")),
 		chromedp.SendKeys(chromedp.CSS("#u-login"), "nguyen.moi"), chromedp.SendKeys(chromedp.CSS("#u-name"), "Nguyễn Văn Mới"),
-		chromedp.SetValue(chromedp.CSS("#u-unit"), itoa(kv1.ID)), chromedp.Click(chromedp.CSS(`input[name="roles"][value="admin"]`)))
+		chromedp.SetValue(chromedp.CSS("#u-unit"), itoa64(kv1.ID)), chromedp.Click(chromedp.CSS(`input[name="roles"][value="admin"]`)))
 	b.Screenshot(t, "identity-user-new")
 	b.Do(t, chromedp.Submit(chromedp.CSS("#u-name")), chromedp.WaitVisible(chromedp.CSS("#temp-password")))
 	b.Screenshot(t, "identity-user-created")
@@ -89,13 +89,13 @@ func TestBrowserNewUserJourney(t *testing.T) {
 	if rows := b.Text(t, "#user-rows tbody"); strings.Contains(rows, "ketoan.kv2") || !strings.Contains(rows, "quantri.kv1") {
 		t.Errorf("users list shows %q", rows)
 	}
-	b.Do(t, chromedp.Navigate(ts.URL+"/users/"+itoa(kv1Admin.ID)), chromedp.WaitVisible(chromedp.CSS("table.roles")))
+	b.Do(t, chromedp.Navigate(ts.URL+"/users/"+itoa64(kv1Admin.ID)), chromedp.WaitVisible(chromedp.CSS("table.roles")))
 	b.Screenshot(t, "identity-user-detail")
 	b.Do(t, browsertest.Mobile(), chromedp.Navigate(ts.URL+"/account/tokens"), chromedp.WaitVisible(chromedp.CSS("#tok-name")))
 	b.Screenshot(t, "identity-tokens-phone")
 	b.Do(t, browsertest.Desktop())
 	b.MustNoProblems(t, "identity journey")
-	b.Do(t, chromedp.Navigate(ts.URL+"/users/"+itoa(other.ID)), chromedp.WaitVisible(chromedp.CSS(".error-page")))
+	b.Do(t, chromedp.Navigate(ts.URL+"/users/"+itoa64(other.ID)), chromedp.WaitVisible(chromedp.CSS(".error-page")))
 	b.Screenshot(t, "identity-other-office-404")
 	if h := b.Text(t, ".error-page h1"); h != "Không tìm thấy" {
 		t.Errorf("another office's user: %q", h)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"congquy/internal/auth"
 )
@@ -91,6 +92,22 @@ func TestCSRFOnEveryWrite(t *testing.T) {
 	if refused != total {
 		t.Errorf("refusal rate %d/%d", refused, total)
 	}
+}
+
+// waitVerification waits for a verification started in the background to finish, so
+// that its audit event does not fall into the next route's snapshot.
+func (s *testServer) waitVerification(t *testing.T) {
+	t.Helper()
+	for range 1000 {
+		s.verify.mu.Lock()
+		running := s.verify.running
+		s.verify.mu.Unlock()
+		if !running {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("the audit verification started by the test did not finish")
 }
 
 // snapshot is the content of the tables identity writes (and the audit trail), to show

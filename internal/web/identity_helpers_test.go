@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -193,5 +192,3 @@ func encodeForm(kv ...string) string {
 	}
 	return strings.Join(v, "&")
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

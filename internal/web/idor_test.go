@@ -26,10 +26,10 @@ func TestMassAssignmentIsIgnored(t *testing.T) {
 	admin := s.signedIn(t, adminUser)
 	admin.get(t, "/users/new")
 	forbidden := []string{"created_by", "1", "status", "disabled", "approved_by", "1", "id", "424242",
-		"must_change_password", "false", "disabled_at", "2020-01-01", "session_epoch", "99", "user_id", itoa(stranger.ID)}
+		"must_change_password", "false", "disabled_at", "2020-01-01", "session_epoch", "99", "user_id", itoa64(stranger.ID)}
 
 	// A user created in the admin's own office; the extra fields change nothing.
-	rec := admin.post(t, "/users", append([]string{"login", "moi", "full_name", "Người Mới", "unit_id", itoa(own.ID), "roles", "inspector"}, forbidden...)...)
+	rec := admin.post(t, "/users", append([]string{"login", "moi", "full_name", "Người Mới", "unit_id", itoa64(own.ID), "roles", "inspector"}, forbidden...)...)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("create: %d %s", rec.Code, rec.Body)
 	}
@@ -41,12 +41,12 @@ func TestMassAssignmentIsIgnored(t *testing.T) {
 		t.Fatalf("forbidden fields were assigned: %+v", c.User)
 	}
 	var creator string
-	if err := s.store.DB().Get(&creator, `SELECT actor_login FROM audit_events WHERE action = 'create' AND entity = 'user' AND entity_id = $1`, itoa(c.ID)); err != nil || creator != "quantri.o1" {
+	if err := s.store.DB().Get(&creator, `SELECT actor_login FROM audit_events WHERE action = 'create' AND entity = 'user' AND entity_id = $1`, itoa64(c.ID)); err != nil || creator != "quantri.o1" {
 		t.Fatalf("created by %q (%v), want the session's user", creator, err)
 	}
 
 	// unit_id of another office is refused as not found, and nothing is created.
-	rec = admin.post(t, "/users", "login", "lac", "full_name", "Lạc", "unit_id", itoa(sister.ID))
+	rec = admin.post(t, "/users", "login", "lac", "full_name", "Lạc", "unit_id", itoa64(sister.ID))
 	if rec.Code != http.StatusNotFound {
 		t.Fatalf("create in a sibling office: %d", rec.Code)
 	}
@@ -54,15 +54,15 @@ func TestMassAssignmentIsIgnored(t *testing.T) {
 		t.Fatal("a user was created outside the admin's scope")
 	}
 	// Moving a user of its scope to a unit outside it is refused the same way.
-	admin.get(t, "/users/"+itoa(c.ID)+"/edit")
-	if rec := admin.post(t, "/users/"+itoa(c.ID), "full_name", "X", "unit_id", itoa(dept.ID)); rec.Code != http.StatusNotFound {
+	admin.get(t, "/users/"+itoa64(c.ID)+"/edit")
+	if rec := admin.post(t, "/users/"+itoa64(c.ID), "full_name", "X", "unit_id", itoa64(dept.ID)); rec.Code != http.StatusNotFound {
 		t.Fatalf("move to the parent department: %d", rec.Code)
 	}
 	// Roles on units outside the scope are refused; the status fields of an edit are ignored.
-	if rec := admin.post(t, "/users/"+itoa(c.ID)+"/roles", "grant", "admin:"+itoa(dept.ID)); rec.Code != http.StatusNotFound {
+	if rec := admin.post(t, "/users/"+itoa64(c.ID)+"/roles", "grant", "admin:"+itoa64(dept.ID)); rec.Code != http.StatusNotFound {
 		t.Fatalf("grant on the parent department: %d", rec.Code)
 	}
-	rec = admin.post(t, "/users/"+itoa(c.ID), append([]string{"full_name", "Tên Mới", "unit_id", itoa(own.ID)}, forbidden...)...)
+	rec = admin.post(t, "/users/"+itoa64(c.ID), append([]string{"full_name", "Tên Mới", "unit_id", itoa64(own.ID)}, forbidden...)...)
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("edit: %d %s", rec.Code, rec.Body)
 	}

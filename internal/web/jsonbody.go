@@ -19,7 +19,7 @@ type jsonSerializer struct{ echo.DefaultJSONSerializer }
 
 // Deserialize reads the request body and decodes it into i.
 func (jsonSerializer) Deserialize(c echo.Context, i any) error {
-	body, err := readBody(c.Request())
+	body, err := readExact(c.Request())
 	if err != nil {
 		return err
 	}
@@ -38,10 +38,10 @@ func (jsonSerializer) Deserialize(c echo.Context, i any) error {
 	return err
 }
 
-// readBody reads the whole body. With a Content-Length (already bounded by the route's
+// readExact reads the whole body. With a Content-Length (already bounded by the route's
 // body limit) it allocates exactly that; without one it grows as io.ReadAll does, up to
 // the limit MaxBytesReader enforces.
-func readBody(r *http.Request) ([]byte, error) {
+func readExact(r *http.Request) ([]byte, error) {
 	if r.Body == nil {
 		return nil, nil
 	}

@@ -11,6 +11,7 @@ import (
 
 	"congquy/internal/apperr"
 	"congquy/internal/auth"
+	"congquy/internal/budget"
 	"congquy/internal/ledger"
 	"congquy/internal/org"
 	"congquy/internal/store"
@@ -116,7 +117,9 @@ func (s *Server) entry(c echo.Context) error {
 		return err
 	}
 	a := actorOf(c)
-	return s.show(c, "ledger/entry", "ledger.entry.title", entryData{Entry: d, CanPost: a != nil && a.Can(auth.PermLedgerPost),
+	// A voucher's or a budget decision's entry is reversed through its document (budget area).
+	ownReversal := d.SourceType != budget.SourceVoucher && d.SourceType != budget.SourceDecision
+	return s.show(c, "ledger/entry", "ledger.entry.title", entryData{Entry: d, CanPost: a != nil && a.Can(auth.PermLedgerPost) && ownReversal,
 		Today: s.now().Format("2006-01-02")})
 }
 

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 )
 
 // wantHeaders are the headers every response carries, with a part of their value.
@@ -86,24 +85,8 @@ func fill(path string, id int64) string {
 	parts := strings.Split(path, "/")
 	for i, p := range parts {
 		if strings.HasPrefix(p, ":") {
-			parts[i] = itoa(id)
+			parts[i] = itoa64(id)
 		}
 	}
 	return strings.Replace(strings.Join(parts, "/"), "*", "app.css", 1)
-}
-
-// waitVerification waits until a "Verify now" started by a request has recorded its
-// result, so that a later snapshot of the tables does not see it land.
-func (s *testServer) waitVerification(t *testing.T) {
-	t.Helper()
-	for range 600 {
-		s.verify.mu.Lock()
-		running := s.verify.running
-		s.verify.mu.Unlock()
-		if !running {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatal("verification still running after 30 s")
 }

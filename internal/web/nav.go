@@ -24,6 +24,9 @@ var navItems = []struct {
 	{"nav.ledger", "/ledger/journal", auth.PermLedgerView},
 	{"nav.accounts", "/reference/accounts", auth.PermReferenceView},
 	{"nav.audit", "/audit", auth.PermAuditView},
+	{"nav.budget", "/budget/execution", auth.PermBudgetView},
+	{"nav.vouchers", "/vouchers", auth.PermSpendView},
+	{"nav.budget_codes", "/budget/codes", auth.PermReferenceView},
 }
 
 // nav returns the links the page's actor may follow, the current one marked.

@@ -43,8 +43,8 @@ func TestSecurityEventsAreLoggedSafely(t *testing.T) {
 	// An authorization failure and a role change.
 	o := s.signedIn(t, officer)
 	denied := o.get(t, "/users")
-	a.get(t, "/users/"+itoa(officer.ID))
-	a.post(t, "/users/"+itoa(officer.ID)+"/roles", "grant", "inspector:"+itoa(dept.ID))
+	a.get(t, "/users/"+itoa64(officer.ID))
+	a.post(t, "/users/"+itoa64(officer.ID)+"/roles", "grant", "inspector:"+itoa64(dept.ID))
 
 	logs := s.logs.String()
 	events := map[string]map[string]any{}
