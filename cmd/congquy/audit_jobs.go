@@ -14,7 +14,6 @@ import (
 
 // Intervals of the audit trail's background work in `serve`.
 const (
-	sealEvery       = 200 * time.Millisecond
 	sealBatch       = 5000
 	checkpointEvery = time.Hour
 )
@@ -35,13 +34,17 @@ func startAuditJobs(ctx context.Context, e *env, st *store.Store, reg *prometheu
 		lag.Observe(d.Seconds())
 		last.Set(d.Seconds())
 	})
-	go runSealer(ctx, e, st)
+	if e.cfg.SealInterval > 0 {
+		go runSealer(ctx, e, st)
+	} else {
+		e.log.Warn("audit sealer off in this process (CONGQUY_AUDIT_SEAL_INTERVAL=off): events stay unsealed until another sealer runs")
+	}
 	go runCheckpoints(ctx, e, st, signer)
 }
 
-// runSealer seals committed events every sealEvery, at once again while batches are full.
+// runSealer seals committed events every SealInterval, at once again while batches are full.
 func runSealer(ctx context.Context, e *env, st *store.Store) {
-	t := time.NewTicker(sealEvery)
+	t := time.NewTicker(e.cfg.SealInterval)
 	defer t.Stop()
 	for {
 		select {

@@ -48,6 +48,10 @@ type Config struct {
 	// MFAGrace is how long after their first sign-in users may work without a second
 	// factor; after it they must enrol one before anything else. 0 means at once.
 	MFAGrace time.Duration
+	// SealInterval is how often `serve` seals new audit events into their chains; 0 means
+	// this process does not seal (another instance does, or a benchmark measures the
+	// posting path without it). Events wait unsealed until some sealer runs.
+	SealInterval time.Duration
 	// SessionIdle ends a session after this long without a request.
 	SessionIdle time.Duration
 	// SessionMax ends a session this long after sign-in, whatever the activity.
@@ -55,6 +59,7 @@ type Config struct {
 
 	rawProxies, rawMetrics, rawShutdown, rawRequest string
 	rawMFAGrace, rawSessionIdle, rawSessionMax      string
+	rawSealInterval                                 string
 }
 
 // Defaults for the settings that have one.
@@ -90,6 +95,7 @@ func Load(getenv func(string) string) Config {
 	c.rawShutdown = get("CONGQUY_SHUTDOWN_TIMEOUT", "")
 	c.rawRequest = get("CONGQUY_REQUEST_TIMEOUT", "")
 	c.rawMFAGrace = get("CONGQUY_MFA_GRACE", "72h")
+	c.rawSealInterval = get("CONGQUY_AUDIT_SEAL_INTERVAL", "200ms")
 	c.rawSessionIdle = get("CONGQUY_SESSION_IDLE", "30m")
 	c.rawSessionMax = get("CONGQUY_SESSION_MAX", "12h")
 	return c
@@ -200,6 +206,14 @@ func parsePrefixes(raw string) ([]netip.Prefix, error) {
 // validateIdentity checks the second-factor grace and the session timeouts.
 func (c *Config) validateIdentity(bad func(string, ...any)) {
 	var err error
+	switch c.rawSealInterval {
+	case "off", "0":
+		c.SealInterval = 0
+	default:
+		if c.SealInterval, err = time.ParseDuration(c.rawSealInterval); err != nil || c.SealInterval < 10*time.Millisecond || c.SealInterval > time.Hour {
+			bad("CONGQUY_AUDIT_SEAL_INTERVAL %q must be a duration from 10ms to 1h, or off", c.rawSealInterval)
+		}
+	}
 	if c.MFAGrace, err = time.ParseDuration(c.rawMFAGrace); err != nil || c.MFAGrace < 0 || c.MFAGrace > 90*24*time.Hour {
 		bad("CONGQUY_MFA_GRACE %q must be a duration from 0 to 2160h (90 days), such as 72h", c.rawMFAGrace)
 	}
