@@ -21,6 +21,7 @@ import (
 
 	"congquy/internal/bench"
 	"congquy/internal/pgserver"
+	"congquy/internal/store"
 	"congquy/migrations"
 )
 
@@ -36,13 +37,17 @@ type profile struct {
 	assets   int // assets for G6
 	readers  int // concurrent readers for page timings
 	pageLoad time.Duration
+	// approvals is how many vouchers one HTTP pass approves, by client count.
+	approvals map[int]int
 }
 
 var profiles = map[bool]profile{
 	false: {name: "quick", pass: 5 * time.Second, probe: 2 * time.Second, clients: []int{1, 4, 16, 64}, reps: 3,
-		journal: 1_000_000, events: 200_000, assets: 100_000, readers: 16, pageLoad: 4 * time.Second},
+		journal: 1_000_000, events: 200_000, assets: 100_000, readers: 16, pageLoad: 4 * time.Second,
+		approvals: map[int]int{1: 300, 4: 1000, 16: 2000, 64: 2000}},
 	true: {name: "full", pass: 15 * time.Second, probe: 3 * time.Second, clients: []int{1, 4, 16, 64}, reps: 3,
-		journal: 10_000_000, events: 1_000_000, assets: 1_000_000, readers: 16, pageLoad: 10 * time.Second},
+		journal: 10_000_000, events: 1_000_000, assets: 1_000_000, readers: 16, pageLoad: 10 * time.Second,
+		approvals: map[int]int{1: 1000, 4: 3000, 16: 6000, 64: 6000}},
 }
 
 func main() {
@@ -70,6 +75,9 @@ type harness struct {
 	dataDir string // CONGQUY_DATA_DIR of the measured binary (its keys)
 	full    bool
 	rep     *bench.Report
+	st      *store.Store   // the application's store on the bench database
+	fx      *bench.Fixture // units, users, tokens and budget lines to post into
+	small   reportTimes    // G4 at the small journal
 }
 
 // cmd is the command that reproduces this run's figures.
@@ -117,10 +125,12 @@ func run(ctx context.Context, log *slog.Logger, p profile, bin, out, jsonOut str
 	if err := h.exec(ctx, bench.RawSchema); err != nil {
 		return err
 	}
-	if err := h.postings(ctx); err != nil {
-		return err
-	}
-	for _, step := range []func(context.Context) error{h.reports, h.imports, h.wear, h.verify, h.pages} {
+	defer func() {
+		if h.st != nil {
+			h.st.Close()
+		}
+	}()
+	for _, step := range []func(context.Context) error{h.setup, h.reportsSmall, h.postings, h.reportsLarge, h.imports, h.wear, h.verify, h.pages} {
 		if err := step(ctx); err != nil {
 			return err
 		}
