@@ -47,8 +47,16 @@ func ReplyStored(ctx context.Context) bool {
 	return ok && st.replied
 }
 
-// reply offers the use case's result for the reply stored with its idempotency key.
+// reply offers the use case's result for the reply stored with its idempotency key. A
+// use case offers it before its last audit event, which then stores the reply with the
+// key in the same statement (tx.audit); offered after, finishIdempotency stores it.
 func (t *tx) reply(result any) { t.result = result }
+
+// replyPending reports whether the transaction claimed a key whose reply can be stored
+// now: the result was offered, the caller renders it, and it was not stored yet.
+func (t *tx) replyPending() bool {
+	return t.idem != nil && !t.idemDone && t.result != nil && t.idem.k.Render != nil
+}
 
 // ErrReplay says the key was already used for this very request: the caller returns the
 // stored reply (IdempotentReply) instead of acting again.
@@ -91,7 +99,7 @@ func (t *tx) claimIdempotency(ctx context.Context) error {
 // transaction's first audit event) and, when the use case offered its result and the
 // caller a renderer, the reply itself, in the use case's transaction.
 func (t *tx) finishIdempotency(ctx context.Context) error {
-	if t.idem == nil {
+	if t.idem == nil || t.idemDone {
 		return nil
 	}
 	k := t.idem.k

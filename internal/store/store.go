@@ -98,13 +98,14 @@ func AppURL(ownerURL string) string {
 // tx is one use case's write transaction and the actor it runs for.
 type tx struct {
 	*sqlx.Tx
-	s       *Store
-	actor   auth.Actor
-	events  int
-	first   event      // the first audit event, for the idempotency key
-	idem    *idemState // the API key this transaction claimed, if any
-	result  any        // the use case's result, for the idempotent reply (tx.reply)
-	replied bool       // the reply was stored with the key
+	s        *Store
+	actor    auth.Actor
+	events   int
+	first    event      // the first audit event, for the idempotency key
+	idem     *idemState // the API key this transaction claimed, if any
+	result   any        // the use case's result, for the idempotent reply (tx.reply)
+	replied  bool       // the reply was stored with the key
+	idemDone bool       // the key's row was finished (with the last audit event)
 }
 
 // write runs fn in one transaction on behalf of actor and commits it. It refuses to
