@@ -227,6 +227,19 @@ func (t *tx) applyMoves(ctx context.Context, m lineMoves) error {
 	if len(m) == 0 {
 		return nil
 	}
+	_, err := t.execP(ctx, `UPDATE budget_lines l SET committed = l.committed + m.c, spent = l.spent + m.s,
+			sub_consumed = l.sub_consumed + m.sub
+		FROM unnest($1::bigint[], $2::numeric[], $3::numeric[], $4::numeric[]) AS m(id, c, s, sub)
+		WHERE l.id = m.id`, m.args()...)
+	if err != nil {
+		return fmt.Errorf("update budget lines: %w", err)
+	}
+	return nil
+}
+
+// args are the moves as four arrays in line id order: ids, committed, spent and
+// sub_consumed deltas.
+func (m lineMoves) args() []any {
 	ids := make([]int64, 0, len(m))
 	for id := range m {
 		ids = append(ids, id)
@@ -236,12 +249,5 @@ func (t *tx) applyMoves(ctx context.Context, m lineMoves) error {
 	for i, id := range ids {
 		committed[i], spent[i], sub[i] = m[id].committed.String(), m[id].spent.String(), m[id].sub.String()
 	}
-	_, err := t.execP(ctx, `UPDATE budget_lines l SET committed = l.committed + m.c, spent = l.spent + m.s,
-			sub_consumed = l.sub_consumed + m.sub
-		FROM unnest($1::bigint[], $2::numeric[], $3::numeric[], $4::numeric[]) AS m(id, c, s, sub)
-		WHERE l.id = m.id`, pq.Array(ids), pq.Array(committed), pq.Array(spent), pq.Array(sub))
-	if err != nil {
-		return fmt.Errorf("update budget lines: %w", err)
-	}
-	return nil
+	return []any{pq.Array(ids), pq.Array(committed), pq.Array(spent), pq.Array(sub)}
 }

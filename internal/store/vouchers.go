@@ -299,11 +299,11 @@ func (s *Store) ApproveVoucher(ctx context.Context, actor auth.Actor, id int64) 
 		if err != nil {
 			return err
 		}
-		locked, err := t.spendVoucher(ctx, before)
+		locked, moves, err := t.spendVoucher(ctx, before)
 		if err != nil {
 			return err
 		}
-		if out, err = t.postVoucher(ctx, before, locked); err != nil {
+		if out, err = t.postVoucher(ctx, before, locked, moves); err != nil {
 			return err
 		}
 		t.reply(out)
@@ -312,19 +312,29 @@ func (s *Store) ApproveVoucher(ctx context.Context, actor auth.Actor, id int64) 
 	return out, err
 }
 
-// spendVoucher moves the budget of a voucher being approved and returns its budget lines
-// as locked (their figures before the move).
-func (t *tx) spendVoucher(ctx context.Context, v budget.Voucher) (map[int64]budget.Line, error) {
-	return t.moveVoucher(ctx, v, 1)
+// spendVoucher checks and plans the budget moves of a voucher being approved and returns
+// its budget lines as locked (their figures before the move) and the moves, which
+// postVoucher writes in the posting's statement.
+func (t *tx) spendVoucher(ctx context.Context, v budget.Voucher) (map[int64]budget.Line, lineMoves, error) {
+	return t.planVoucher(ctx, v, 1)
 }
 
-// moveVoucher spends (sign 1) or gives back (sign −1, a reversal) what a voucher asks of
+// moveVoucher plans (planVoucher) and writes the moves of a voucher's budget lines.
+func (t *tx) moveVoucher(ctx context.Context, v budget.Voucher, sign int) (map[int64]budget.Line, error) {
+	before, moves, err := t.planVoucher(ctx, v, sign)
+	if err != nil {
+		return nil, err
+	}
+	return before, t.applyMoves(ctx, moves)
+}
+
+// planVoucher spends (sign 1) or gives back (sign −1, a reversal) what a voucher asks of
 // its budget lines: commitments locked in id order, then the lines and the lines above
-// them in one statement, availability checked before any change, every line's totals
-// moved in one statement. A commitment-backed line moves committed to spent when spent;
+// them in one statement, availability checked before any change; the moves of every
+// line's totals are returned, for one statement (applyMoves, or the posting's). A commitment-backed line moves committed to spent when spent;
 // given back, its amount is released from the commitment (which stays paid down) and the
 // line's availability grows by exactly what the voucher had spent.
-func (t *tx) moveVoucher(ctx context.Context, v budget.Voucher, sign int) (map[int64]budget.Line, error) {
+func (t *tx) planVoucher(ctx context.Context, v budget.Voucher, sign int) (map[int64]budget.Line, lineMoves, error) {
 	plain := map[int64]money.VND{}
 	byCommitment := map[int64]money.VND{}
 	var commitmentIDs []int64
@@ -341,12 +351,12 @@ func (t *tx) moveVoucher(ctx context.Context, v budget.Voucher, sign int) (map[i
 	slices.Sort(commitmentIDs)
 	commitments, err := t.lockCommitments(ctx, commitmentIDs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	lineIDs, _ := budget.Demand(v.Lines)
 	locked, err := t.lockLines(ctx, lineIDs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	before := make(map[int64]budget.Line, len(locked))
 	for id, l := range locked {
@@ -358,22 +368,22 @@ func (t *tx) moveVoucher(ctx context.Context, v budget.Voucher, sign int) (map[i
 		if sign < 0 {
 			// The payment is undone: its part of the commitment is released.
 			if err := moves.move(locked, c.BudgetLineID, money.Zero, x.Neg()); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if _, err := t.ExecContext(ctx, `UPDATE commitments SET consumed = consumed - $2, released = released + $2 WHERE id = $1`, cid, x); err != nil {
-				return nil, fmt.Errorf("give back commitment %d: %w", cid, err)
+				return nil, nil, fmt.Errorf("give back commitment %d: %w", cid, err)
 			}
 			continue
 		}
 		if c.Status != budget.StatusApproved || c.Open().LessThan(x) {
-			return nil, apperr.Newf(apperr.InsufficientBudget, "Cam kết chi %s còn %s, chứng từ yêu cầu %s.",
+			return nil, nil, apperr.Newf(apperr.InsufficientBudget, "Cam kết chi %s còn %s, chứng từ yêu cầu %s.",
 				"Commitment %s has %s open; the voucher asks %s.", c.ContractNo, c.Open().Format("vi"), x.Format("vi"))
 		}
 		if err := moves.move(locked, c.BudgetLineID, x.Neg(), x); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE commitments SET consumed = consumed + $2 WHERE id = $1`, cid, x); err != nil {
-			return nil, fmt.Errorf("consume commitment %d: %w", cid, err)
+			return nil, nil, fmt.Errorf("consume commitment %d: %w", cid, err)
 		}
 	}
 	for _, id := range lineIDs {
@@ -382,11 +392,11 @@ func (t *tx) moveVoucher(ctx context.Context, v budget.Voucher, sign int) (map[i
 				x = x.Neg()
 			}
 			if err := moves.move(locked, id, money.Zero, x); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
-	return before, t.applyMoves(ctx, moves)
+	return before, moves, nil
 }
 
 // lockCommitments locks commitments in id order.
