@@ -56,7 +56,7 @@ func (t *tx) audit(ctx context.Context, ev event) error {
 		if err != nil {
 			return fmt.Errorf("audit %s %s: %w", ev.Action, ev.Entity, err)
 		}
-		t.idemDone, t.replied = true, true
+		t.idemDone, t.replied, t.replyStatus, t.replyBody = true, true, status, body
 		t.events++
 		return nil
 	}

@@ -31,6 +31,8 @@ type idemKey struct{}
 type idemState struct {
 	k       Idempotency
 	replied bool
+	status  int    // the stored reply, once replied
+	body    []byte // (the caller sends it as it is: no second rendering)
 }
 
 // WithIdempotency returns ctx carrying the key: the next write made with that context
@@ -45,6 +47,17 @@ func WithIdempotency(ctx context.Context, k Idempotency) context.Context {
 func ReplyStored(ctx context.Context) bool {
 	st, ok := ctx.Value(idemKey{}).(*idemState)
 	return ok && st.replied
+}
+
+// StoredReply returns the reply the write made with ctx stored with its key (as Render
+// made it), so that the caller sends exactly that without rendering it again; ok is
+// false when no reply was stored.
+func StoredReply(ctx context.Context) (status int, body []byte, ok bool) {
+	st, found := ctx.Value(idemKey{}).(*idemState)
+	if !found || !st.replied {
+		return 0, nil, false
+	}
+	return st.status, st.body, true
 }
 
 // reply offers the use case's result for the reply stored with its idempotency key. A
@@ -85,12 +98,37 @@ func (t *tx) claimIdempotency(ctx context.Context) error {
 	if n, _ := res.RowsAffected(); n == 1 {
 		return nil
 	}
+	return t.claimRefused(ctx, true)
+}
+
+// claimPending reports whether the use case's first statement is to claim the key
+// (writeClaimFirst) and has not run yet.
+func (t *tx) claimPending() bool { return t.claimLater && !t.claimed }
+
+// claimKeySQL is the claim as a CTE, for a use case's first statement: the statement
+// selects (SELECT count(*) FROM claim) AS claimed. Its arguments follow the statement's.
+const claimKeySQL = `claim AS (INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (%s, %s, %s)
+		ON CONFLICT DO NOTHING RETURNING 1)`
+
+// claimArgs are the key's arguments of claimKeySQL.
+func (t *tx) claimArgs() []any {
+	k := t.idem.k
+	return []any{k.UserID, k.Key, k.RequestHash[:]}
+}
+
+// claimRefused is a key that was not claimed because it exists: the same request again
+// (ErrReplay, when taken says that the row is not ours) or another request (refused).
+func (t *tx) claimRefused(ctx context.Context, taken bool) error {
+	k := t.idem.k
 	var hash []byte
 	if err := t.GetContext(ctx, &hash, `SELECT request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2`, k.UserID, k.Key); err != nil {
 		return fmt.Errorf("read idempotency key: %w", err)
 	}
 	if !bytes.Equal(hash, k.RequestHash[:]) {
 		return keyReused()
+	}
+	if !taken {
+		return nil
 	}
 	return ErrReplay
 }
@@ -117,7 +155,9 @@ func (t *tx) finishIdempotency(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("record idempotency key: %w", err)
 	}
-	t.replied = status != nil
+	if status != nil {
+		t.replied, t.replyStatus, t.replyBody = true, *status, body
+	}
 	return nil
 }
 

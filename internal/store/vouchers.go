@@ -294,7 +294,7 @@ func (s *Store) EvaluateVoucher(ctx context.Context, actor auth.Actor, id int64)
 // commitments, lines (then the ledger's period and running totals).
 func (s *Store) ApproveVoucher(ctx context.Context, actor auth.Actor, id int64) (budget.Voucher, error) {
 	var out budget.Voucher
-	err := s.write(ctx, actor, func(t *tx) error {
+	err := s.writeClaimFirst(ctx, actor, func(t *tx) error {
 		before, err := t.lockSubmitted(ctx, actor, id)
 		if err != nil {
 			return err
@@ -480,9 +480,32 @@ func (t *tx) lockSubmitted(ctx context.Context, actor auth.Actor, id int64) (bud
 // row is locked as it is read, then its lines are read.
 func (t *tx) lockVoucher(ctx context.Context, actor auth.Actor, id int64, perm auth.Permission) (budget.Voucher, error) {
 	var r voucherRow
-	err := t.getP(ctx, &r, `SELECT `+voucherColumns+`, v.norm_results FROM vouchers v WHERE v.id = $1 FOR NO KEY UPDATE`, id)
-	if err != nil {
-		return budget.Voucher{}, voucherErr(id, err)
+	if t.claimPending() {
+		// The idempotency key is claimed in this same statement (writeClaimFirst).
+		var c struct {
+			voucherRow
+			Claimed int `db:"claimed"`
+		}
+		err := t.getP(ctx, &c, lockVoucherClaimSQL, append([]any{id}, t.claimArgs()...)...)
+		t.claimed = true
+		if errors.Is(err, sql.ErrNoRows) {
+			// No voucher; the key was claimed unless it exists: another request's is refused.
+			if err := t.claimRefused(ctx, false); err != nil {
+				return budget.Voucher{}, err
+			}
+		}
+		if err != nil {
+			return budget.Voucher{}, voucherErr(id, err)
+		}
+		if c.Claimed != 1 {
+			return budget.Voucher{}, t.claimRefused(ctx, true)
+		}
+		r = c.voucherRow
+	} else {
+		err := t.getP(ctx, &r, `SELECT `+voucherColumns+`, v.norm_results FROM vouchers v WHERE v.id = $1 FOR NO KEY UPDATE`, id)
+		if err != nil {
+			return budget.Voucher{}, voucherErr(id, err)
+		}
 	}
 	if err := inScope(ctx, t, actor, r.UnitID, perm, "chứng từ", "voucher"); err != nil {
 		return budget.Voucher{}, err
@@ -496,6 +519,12 @@ func (t *tx) lockVoucher(ctx context.Context, actor auth.Actor, id int64, perm a
 	}
 	return v, nil
 }
+
+// lockVoucherClaimSQL is lockVoucher's statement with the claim of the idempotency key
+// ($2–$4) before it, for writeClaimFirst.
+var lockVoucherClaimSQL = sqlText(`WITH ` + fmt.Sprintf(claimKeySQL, "$2", "$3", "$4") + `
+	SELECT ` + voucherColumns + `, v.norm_results, (SELECT count(*) FROM claim) AS claimed
+	FROM vouchers v WHERE v.id = $1 FOR NO KEY UPDATE OF v`)
 
 // voucherByID reads a voucher with its lines and stored norm results.
 func voucherByID(ctx context.Context, q queryer, id int64) (budget.Voucher, error) {
