@@ -204,6 +204,19 @@ func (s *Store) prepare(q sqlText) {
 	s.stmts.Store(q, st)
 }
 
+// getP runs a statement that returns one row into dest outside a transaction (one
+// statement sees one snapshot), prepared once it can be, as tx.getP.
+func (s *Store) getP(ctx context.Context, dest any, q sqlText, args ...any) error {
+	v, loaded := s.stmts.LoadOrStore(q, nil)
+	if !loaded {
+		go s.prepare(q)
+	}
+	if st, ok := v.(*sqlx.Stmt); ok && st != nil {
+		return st.GetContext(ctx, dest, args...)
+	}
+	return s.db.GetContext(ctx, dest, string(q), args...)
+}
+
 // execP runs a statement that returns no rows, prepared once it can be.
 func (t *tx) execP(ctx context.Context, q sqlText, args ...any) (sql.Result, error) {
 	if st, ok := t.prepared(ctx, q); ok {

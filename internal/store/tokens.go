@@ -121,7 +121,7 @@ func (s *Store) TokenUser(ctx context.Context, hash []byte) (auth.User, map[int6
 		RoleUnits    pq.Int64Array  `db:"role_units"`
 		Subtrees     []byte         `db:"subtrees"`
 	}
-	err := s.db.GetContext(ctx, &r, tokenUserSQL, hash)
+	err := s.getP(ctx, &r, tokenUserSQL, hash) // prepared: every API request runs it
 	if errors.Is(err, sql.ErrNoRows) {
 		return auth.User{}, nil, APIToken{}, errBadToken
 	}
@@ -153,7 +153,7 @@ func (s *Store) TokenUser(ctx context.Context, hash []byte) (auth.User, map[int6
 // tokenUserSQL reads a token with its (enabled) user, the user's grants (as two arrays
 // in the same order) and the subtree of every granted unit (a JSON object: unit id → the
 // ids of the units under it, itself included, in id order), as loadGrants does.
-const tokenUserSQL = `SELECT t.id AS tok_id, t.name AS tok_name, t.prefix AS tok_prefix, t.read_only AS tok_read_only,
+const tokenUserSQL sqlText = `SELECT t.id AS tok_id, t.name AS tok_name, t.prefix AS tok_prefix, t.read_only AS tok_read_only,
 	t.created_at AS tok_created_at, t.expires_at AS tok_expires_at, t.revoked_at AS tok_revoked_at, ` + userColumns + `,
 	ARRAY(SELECT r.role::text FROM user_roles r WHERE r.user_id = u.id ORDER BY r.unit_id, r.role) AS roles,
 	ARRAY(SELECT r.unit_id FROM user_roles r WHERE r.user_id = u.id ORDER BY r.unit_id, r.role) AS role_units,
