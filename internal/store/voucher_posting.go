@@ -23,6 +23,7 @@ func (t *tx) postVoucher(ctx context.Context, v budget.Voucher, lines map[int64]
 	}
 	args = append(args, moves.args()...)
 	args = append(args, v.ID, actorID(t.actor), t.actor.Login)
+	// $17–$21 are the moves, $22–$24 the voucher.
 	var r struct {
 		ID        int64     `db:"id"`
 		Lines     int       `db:"lines"`
@@ -45,22 +46,22 @@ func (t *tx) postVoucher(ctx context.Context, v budget.Voucher, lines map[int64]
 
 // approveVoucherSQL is the approval's writes in one statement (one round trip, where
 // they were three): the journal entry and its lines (postEntryCTE, $1–$16), the budget
-// lines' moves (as applyMoves, $17–$20: the lines are locked already, by lockLines in
-// id order) and the voucher marked posted with its entry ($21–$23; locked already by
-// lockVoucher). The triggers run as for each statement alone: the period FOR SHARE and
-// the running totals at the entry, the CHECK available ≥ 0 on every line moved, the
-// voucher's guard, and the balance at commit.
+// lines' moves with their running voucher counts (as applyMoves, $17–$21: the lines are
+// locked already, by lockLines in id order) and the voucher marked posted with its entry
+// ($22–$24; locked already by lockVoucher). The triggers run as for each statement
+// alone: the period FOR SHARE and the running totals at the entry, the CHECK available ≥ 0
+// on every line moved, the voucher's guard, and the balance at commit.
 const approveVoucherSQL = `
 WITH ` + postEntryCTE + `, m AS (
 	UPDATE budget_lines bl SET committed = bl.committed + m.c, spent = bl.spent + m.s,
-		sub_consumed = bl.sub_consumed + m.sub
-	FROM unnest($17::bigint[], $18::numeric[], $19::numeric[], $20::numeric[]) AS m(id, c, s, sub)
-	WHERE bl.id = m.id
+		sub_consumed = bl.sub_consumed + m.sub, vouchers = bl.vouchers + m.n
+	FROM unnest($17::bigint[], $18::numeric[], $19::numeric[], $20::numeric[], $21::integer[]) AS m(id, c, s, sub, n)
+	WHERE bl.id = m.id AND bl.id = ANY($17)
 	RETURNING 1
 ), v AS (
-	UPDATE vouchers SET status = 'posted', approved_by = $22, approved_login = $23,
+	UPDATE vouchers SET status = 'posted', approved_by = $23, approved_login = $24,
 		decided_at = now(), posted_at = now(), entry_id = (SELECT id FROM e)
-	WHERE id = $21 RETURNING decided_at, posted_at
+	WHERE id = $22 RETURNING decided_at, posted_at
 )
 SELECT e.id, (SELECT count(*) FROM l) AS lines, (SELECT count(*) FROM m) AS moved, v.decided_at, v.posted_at FROM e, v`
 

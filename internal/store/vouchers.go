@@ -396,6 +396,7 @@ func (t *tx) planVoucher(ctx context.Context, v budget.Voucher, sign int) (map[i
 			}
 		}
 	}
+	moves.countVoucher(v.Lines, sign)
 	return before, moves, nil
 }
 
