@@ -105,12 +105,7 @@ func (t *tx) claimIdempotency(ctx context.Context) error {
 // (writeClaimFirst) and has not run yet.
 func (t *tx) claimPending() bool { return t.claimLater && !t.claimed }
 
-// claimKeySQL is the claim as a CTE, for a use case's first statement: the statement
-// selects (SELECT count(*) FROM claim) AS claimed. Its arguments follow the statement's.
-const claimKeySQL = `claim AS (INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (%s, %s, %s)
-		ON CONFLICT DO NOTHING RETURNING 1)`
-
-// claimArgs are the key's arguments of claimKeySQL.
+// claimArgs are the key's arguments of a statement that claims it (lockVoucherClaimSQL).
 func (t *tx) claimArgs() []any {
 	k := t.idem.k
 	return []any{k.UserID, k.Key, k.RequestHash[:]}

@@ -522,10 +522,12 @@ func (t *tx) lockVoucher(ctx context.Context, actor auth.Actor, id int64, perm a
 }
 
 // lockVoucherClaimSQL is lockVoucher's statement with the claim of the idempotency key
-// ($2–$4) before it, for writeClaimFirst.
-var lockVoucherClaimSQL = sqlText(`WITH ` + fmt.Sprintf(claimKeySQL, "$2", "$3", "$4") + `
+// (user, key, request hash: $2–$4, tx.claimArgs) before it, for writeClaimFirst: claimed
+// is 1 when this statement inserted the key's row.
+const lockVoucherClaimSQL sqlText = `WITH claim AS (
+		INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1)
 	SELECT ` + voucherColumns + `, v.norm_results, (SELECT count(*) FROM claim) AS claimed
-	FROM vouchers v WHERE v.id = $1 FOR NO KEY UPDATE OF v`)
+	FROM vouchers v WHERE v.id = $1 FOR NO KEY UPDATE OF v`
 
 // voucherByID reads a voucher with its lines and stored norm results.
 func voucherByID(ctx context.Context, q queryer, id int64) (budget.Voucher, error) {
