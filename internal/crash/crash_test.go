@@ -99,6 +99,7 @@ func TestCrashDurability(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Stop()
+	base := srv.URL // the same after every restart (the port is kept)
 
 	seed := time.Now().UnixNano()
 	if s := os.Getenv("CONGQUY_SEED"); s != "" {
@@ -144,7 +145,7 @@ func TestCrashDurability(t *testing.T) {
 			if attempt > 0 {
 				time.Sleep(time.Duration(min(20*attempt, 500)) * time.Millisecond)
 			}
-			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+path, strings.NewReader(body))
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+path, strings.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+token)
 			req.Header.Set("Idempotency-Key", key)
 			req.Header.Set("Content-Type", "application/json")
@@ -357,6 +358,18 @@ func TestCrashDurability(t *testing.T) {
 		}
 	}
 
+	// Every posting has exactly one approval in the audit trail: none lost with a crash,
+	// none recorded twice by a retry.
+	var approvals, twice int
+	if err := db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE n > 1) FROM (
+		SELECT a.entity_id, count(*) AS n FROM audit_events a JOIN vouchers v ON a.entity_id = v.id::text
+		WHERE a.entity = 'voucher' AND a.action = 'approve' AND v.doc_no LIKE 'CR-%' GROUP BY a.entity_id) x`).Scan(&approvals, &twice); err != nil {
+		t.Fatal(err)
+	}
+	if approvals != p.postings || twice != 0 {
+		t.Errorf("audit trail: %d vouchers with an approval event (want %d), %d with more than one", approvals, p.postings, twice)
+	}
+
 	// The product's own checks, as an operator would run them after a crash.
 	cli := func(args ...string) string {
 		cmd := exec.CommandContext(ctx, bin, args...)
@@ -372,8 +385,8 @@ func TestCrashDurability(t *testing.T) {
 	verify := cli("audit", "verify")
 	t.Logf("congquy check: %s", lastLine(check))
 	t.Logf("congquy audit verify: %s", lastLine(verify))
-	t.Logf("crash durability: acknowledged %d of %d; lost %d; partial %d; duplicated %d; check and chain verification above",
-		done.Load(), p.postings, lost, partial, duplicated)
+	t.Logf("crash durability: acknowledged %d of %d; lost %d; partial %d; duplicated %d; approval events %d (repeated %d); check and chain verification above",
+		done.Load(), p.postings, lost, partial, duplicated, approvals, twice)
 }
 
 // tempDir is a temporary directory the PostgreSQL server user can enter when the test
