@@ -621,6 +621,43 @@ func lastEventID(t *testing.T, db *sqlx.DB) int64 {
 	return id
 }
 
+// measure sends one request and returns the reply, the tables it changed and the audit
+// events it recorded.
+func measure(t *testing.T, db *sqlx.DB, send func() *httptestRecorder) (*httptestRecorder, []string, []string) {
+	t.Helper()
+	before, mark := tableSums(t, db), lastEventID(t, db)
+	rec := send()
+	return rec, changedTables(before, tableSums(t, db)), auditEventsSince(t, db, mark)
+}
+
+// The negative control: a handler that changes a record behind the store's back (no
+// audit event) is seen as a change without an event, and under the injected failure as
+// a change that went through; so the measurement can see what it looks for.
+func TestAuditCompletenessSeesSilentChanges(t *testing.T) {
+	b := mustBudgetServer(t)
+	u := b.user(t, loginInspector)
+	b.Echo().POST("/test-silent-change", func(c echoContext) error {
+		_, err := b.store.DB().ExecContext(c.Request().Context(), `UPDATE users SET full_name = full_name || '.' WHERE id = $1`, u.ID)
+		return err
+	})
+	db := sqlx.MustOpen("postgres", b.owner)
+	defer db.Close()
+	send := func() *httptestRecorder { return b.do(t, http.MethodPost, "/test-silent-change", nil) }
+	_, changed, events := measure(t, db, send)
+	if len(events) != 0 || !slices.Contains(changed, "users") {
+		t.Fatalf("the silent change: events %v, changed %v; want no event and users changed", events, changed)
+	}
+	if _, err := db.Exec(`CREATE FUNCTION audit_injected_failure() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'injected audit failure'; END $$;
+		CREATE TRIGGER audit_injected_failure BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_injected_failure()`); err != nil {
+		t.Fatal(err)
+	}
+	if _, changed, _ = measure(t, db, send); !slices.Contains(changed, "users") {
+		t.Fatalf("the silent change under the injected failure: changed %v, want users", changed)
+	}
+	t.Logf("negative control: a change without an event seen with the audit working and with it failing")
+}
+
 // mutatingRoutes returns "METHOD path" of every route of the router that may change state.
 func mutatingRoutes(s *testServer) []string {
 	var out []string
@@ -673,10 +710,7 @@ func TestAuditCompleteness(t *testing.T) {
 			continue
 		}
 		send := c.prepare(t)
-		before, mark := tableSums(t, db), lastEventID(t, db)
-		rec := send()
-		changed := changedTables(before, tableSums(t, db))
-		events := auditEventsSince(t, db, mark)
+		rec, changed, events := measure(t, db, send)
 		exercised++
 		perAction[len(events)]++
 		if rec.Code >= 400 {
@@ -724,10 +758,8 @@ func TestAuditCompleteness(t *testing.T) {
 			continue
 		}
 		c := cases[r]
-		before, mark := tableSums(t, db), lastEventID(t, db)
-		rec := send()
-		changed := changedTables(before, tableSums(t, db))
-		if n := len(auditEventsSince(t, db, mark)); n != 0 {
+		rec, changed, events := measure(t, db, send)
+		if n := len(events); n != 0 {
 			t.Errorf("%s: %d audit events recorded through a failing insert", r, n)
 		}
 		if len(changed) > 0 {
