@@ -127,7 +127,7 @@ func run(ctx context.Context, log *slog.Logger, p profile, bin, out, jsonOut str
 	}
 	defer func() {
 		if h.st != nil {
-			h.st.Close()
+			_ = h.st.Close()
 		}
 	}()
 	for _, step := range []func(context.Context) error{h.setup, h.reportsSmall, h.postings, h.reportsLarge, h.imports, h.wear, h.verify, h.pages} {

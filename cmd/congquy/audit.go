@@ -129,7 +129,7 @@ func auditCheckpoint(ctx context.Context, e *env, args []string) error {
 		if out == "" {
 			out = filepath.Join(e.cfg.DataDir, "checkpoints", "checkpoint-"+time.Now().UTC().Format("20060102T150405Z")+".json")
 		}
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(out), 0o750); err != nil {
 			return err
 		}
 		if err := audit.WriteCheckpointFile(out, c); err != nil {

@@ -37,7 +37,7 @@ func (s *Server) switchLang(c echo.Context) error {
 			return err
 		}
 	}
-	c.SetCookie(&http.Cookie{
+	c.SetCookie(&http.Cookie{ // #nosec G124 -- HttpOnly and SameSite set; Secure follows the configuration (an https base URL), so plain-HTTP development on localhost works
 		Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure(),
 	})
