@@ -28,7 +28,7 @@ func (s *Server) StopImmediate(ctx context.Context) error {
 		return err
 	}
 	if pid > 0 {
-		syscall.Wait4(pid, nil, 0, nil) // collect it if it is our child (see stop)
+		_, _ = syscall.Wait4(pid, nil, 0, nil) // collect it if it is our child (see stop)
 	}
 	return nil
 }
