@@ -44,7 +44,7 @@ func startPrivate(ctx context.Context, o Options) (*Server, error) {
 		}
 		return nil, fmt.Errorf("private PostgreSQL in %s: %w", c.dir, err)
 	}
-	return &Server{URL: c.url(o.Database), AdminURL: c.url("postgres"), Private: true, cluster: c}, nil
+	return &Server{URL: c.url(o.Database), AdminURL: c.url("postgres"), Private: true, cluster: c, ephemeral: o.Ephemeral}, nil
 }
 
 // newCluster finds the binaries and the server user, and checks that user
