@@ -1,13 +1,16 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
 
+	"congquy/internal/auth"
 	"congquy/internal/money"
+	"congquy/internal/store"
 )
 
 // The overview shows each user the budget of its own scope and the work waiting for it,
@@ -65,4 +68,17 @@ func TestDashboardFiguresAreTheScopes(t *testing.T) {
 			}
 		}
 	}
+	// An inspector sees the last verification of the audit trail.
+	rep, err := b.store.VerifyAudit(context.Background(), store.VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.store.RecordVerification(context.Background(), auth.System("test"), rep); err != nil {
+		t.Fatal(err)
+	}
+	rec := b.as(t, loginInspector, http.MethodGet, "/?year=2026")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("/ as the inspector: %d\n%s", rec.Code, lastLines(b.logs.String(), 2))
+	}
+	mustContain(t, rec, `id="home-verification"`, "Toàn vẹn")
 }
