@@ -66,13 +66,13 @@ func provider(ownerURL string) (*goose.Provider, *sql.DB, error) {
 	}
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, nil, fmt.Errorf("migration lock: %w", err)
 	}
 	p, err := goose.NewProvider(goose.DialectPostgres, db, FS, goose.WithSessionLocker(locker),
 		goose.WithGoMigrations(goMigrations...))
 	if err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, nil, fmt.Errorf("load migrations: %w", err)
 	}
 	return p, db, nil

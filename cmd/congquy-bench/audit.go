@@ -69,7 +69,7 @@ func (h *harness) verify(ctx context.Context) error {
 
 // congquy runs the measured binary against the bench database.
 func (h *harness) congquy(ctx context.Context, args ...string) error {
-	cmd := exec.CommandContext(ctx, h.bin, args...)
+	cmd := exec.CommandContext(ctx, h.bin, args...) // #nosec G204 -- the congquy binary the benchmark measures (-bin)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+h.dbURL, "CONGQUY_DATA_DIR="+h.dataDir, "CONGQUY_LOG_LEVEL=warn")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -84,7 +84,7 @@ func psqlCopy(ctx context.Context, url, query string) error {
 	if err != nil {
 		return err
 	}
-	out, err := exec.CommandContext(ctx, bin, url, "-X", "-q", "-c", `\copy (`+query+`) TO '/dev/null'`).CombinedOutput()
+	out, err := exec.CommandContext(ctx, bin, url, "-X", "-q", "-c", `\copy (`+query+`) TO '/dev/null'`).CombinedOutput() // #nosec G204 -- psql found in PostgreSQL's binary directory; the query is the harness's own
 	if err != nil {
 		return fmt.Errorf("psql: %w\n%s", err, out)
 	}

@@ -166,7 +166,7 @@ func run(ctx context.Context, log *slog.Logger, p profile, bin, out, jsonOut, on
 	}
 	defer func() {
 		if h.st != nil {
-			h.st.Close()
+			_ = h.st.Close()
 		}
 	}()
 	steps := []func(context.Context) error{h.setup, h.reportsSmall, h.postings, h.reportsLarge, h.imports, h.wear, h.verify, h.pages}

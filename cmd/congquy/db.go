@@ -40,7 +40,7 @@ func cmdDB(ctx context.Context, e *env, args []string) error {
 	if len(rest) == 0 {
 		return fmt.Errorf("usage: congquy db exec -- CMD [ARGS…]")
 	}
-	cmd := exec.CommandContext(ctx, rest[0], rest[1:]...)
+	cmd := exec.CommandContext(ctx, rest[0], rest[1:]...) // #nosec G204 G702 -- `congquy db exec -- CMD` runs the operator's own command with DATABASE_URL set, by design
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, e.out, e.errOut
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+srv.URL, "CONGQUY_TEST_ADMIN_URL="+srv.AdminURL)
 	err = cmd.Run()

@@ -72,6 +72,6 @@ func printDemo(e *env, sum demo.Summary) {
 	for _, l := range sum.Logins {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Login, l.Password, l.Role, l.Unit)
 	}
-	tw.Flush()
+	_ = tw.Flush()
 	fmt.Fprintln(e.out)
 }

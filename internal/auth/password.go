@@ -134,7 +134,7 @@ var commonSet = sync.OnceValue(func() map[string]bool {
 			}
 			set[cases.Fold().String(norm.NFC.String(line))] = true
 		}
-		f.Close()
+		_ = f.Close()
 	}
 	return set
 })

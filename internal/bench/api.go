@@ -37,7 +37,7 @@ func (c *APIClient) Approve(ctx context.Context, p Pending) error {
 		return err
 	}
 	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		c.count(fmt.Sprintf("%d %.120s", resp.StatusCode, body))
 		return fmt.Errorf("approve %d: %d", p.ID, resp.StatusCode)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -18,7 +19,10 @@ import (
 // Server is a congquy server the harness started, on its own port.
 type Server struct {
 	URL string
-	cmd *exec.Cmd
+	// Output receives the server's standard output and error (default os.Stderr); set it
+	// before a Restart.
+	Output io.Writer
+	cmd    *exec.Cmd
 
 	bin, dbURL string
 	env        []string
@@ -35,16 +39,29 @@ func StartServer(ctx context.Context, bin, dbURL string, extraEnv ...string) (*S
 	return s, s.start(ctx)
 }
 
+// StartServerTo is StartServer with the server's output sent to out.
+func StartServerTo(ctx context.Context, out io.Writer, bin, dbURL string, extraEnv ...string) (*Server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Output: out, bin: bin, dbURL: dbURL, env: extraEnv, port: port}
+	return s, s.start(ctx)
+}
+
 // Restart starts a stopped server again on the same port.
 func (s *Server) Restart(ctx context.Context) error { return s.start(ctx) }
 
 func (s *Server) start(ctx context.Context) error {
 	bin, dbURL, extraEnv, port := s.bin, s.dbURL, s.env, s.port
-	cmd := exec.Command(bin, "serve")
+	cmd := exec.Command(bin, "serve") // #nosec G204 -- the congquy binary the benchmark measures (-bin)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "CONGQUY_ADDR=127.0.0.1:"+strconv.Itoa(port),
 		"CONGQUY_BASE_URL=http://localhost:"+strconv.Itoa(port), "CONGQUY_LOG_LEVEL=warn")
 	cmd.Env = append(cmd.Env, extraEnv...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if s.Output != nil {
+		cmd.Stdout, cmd.Stderr = s.Output, s.Output
+	}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start server: %w", err)
 	}
@@ -53,7 +70,7 @@ func (s *Server) start(ctx context.Context) error {
 	for time.Now().Before(deadline) {
 		resp, err := http.Get(s.URL + "/readyz")
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return nil
 			}
@@ -100,6 +117,16 @@ func (s *Server) Stop() {
 		_ = s.cmd.Process.Kill()
 		<-done
 	}
+}
+
+// Kill ends the server with SIGKILL (no shutdown at all, as a crash would) and waits
+// for it; Restart starts it again.
+func (s *Server) Kill() {
+	if s.cmd == nil || s.cmd.Process == nil || s.cmd.ProcessState != nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	_ = s.cmd.Wait()
 }
 
 func freePort() (int, error) {

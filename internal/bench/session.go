@@ -35,7 +35,7 @@ func SignIn(ctx context.Context, base, login, password string) (*http.Client, er
 		return nil, err
 	}
 	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || strings.Contains(resp.Request.URL.Path, "/login") {
 		return nil, fmt.Errorf("sign in as %s: ended on %s with %d: %.200s", login, resp.Request.URL.Path, resp.StatusCode, body)
 	}
@@ -51,7 +51,7 @@ func Getter(c *http.Client, base, path string) func(ctx context.Context, client,
 			return err
 		}
 		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
 			return fmt.Errorf("GET %s: %d", path, resp.StatusCode)
 		}

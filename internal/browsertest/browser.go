@@ -112,11 +112,11 @@ func (b *Browser) Screenshot(t *testing.T, name string) {
 	if err != nil {
 		t.Fatalf("browsertest: screenshot: %v", err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil { // #nosec G301 G703 -- test screenshots in the directory the developer names in CONGQUY_SCREENSHOTS
 		t.Fatal(err)
 	}
 	file := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(file, png, 0o644); err != nil {
+	if err := os.WriteFile(file, png, 0o644); err != nil { // #nosec G306 G703 -- test screenshots, meant to be looked at
 		t.Fatal(err)
 	}
 	t.Logf("screenshot %s", file)

@@ -70,7 +70,7 @@ func Load(ctx context.Context, st *store.Store, seed uint64) (Summary, error) {
 			"Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống.",
 			"The database is not empty; demo data is loaded only into an empty database.")
 	}
-	l := &loader{st: st, seed: seed, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), actor: auth.System("demo")}
+	l := &loader{st: st, seed: seed, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), actor: auth.System("demo")} // #nosec G404 -- demo data is deterministic from its seed by design
 	for _, s := range steps {
 		if err := s.run(ctx, l); err != nil {
 			return l.sum, fmt.Errorf("demo %s: %w", s.name, err)

@@ -92,7 +92,7 @@ var versionRE = regexp.MustCompile(`\(PostgreSQL\) (\d+)(?:\.(\d+))?`)
 // majorVersion returns the major version of the binaries in dir, written as
 // in PG_VERSION: "15", or "9.6" before version 10.
 func majorVersion(ctx context.Context, dir string) (string, error) {
-	out, err := exec.CommandContext(ctx, filepath.Join(dir, "postgres"), "--version").Output()
+	out, err := exec.CommandContext(ctx, filepath.Join(dir, "postgres"), "--version").Output() // #nosec G204 -- `postgres --version` of a candidate binary directory
 	if err != nil {
 		return "", fmt.Errorf("%s --version: %w", filepath.Join(dir, "postgres"), err)
 	}

@@ -38,13 +38,13 @@ func startPrivate(ctx context.Context, o Options) (*Server, error) {
 	}
 	if err := c.acquire(ctx, o); err != nil {
 		if c.started {
-			c.release()
+			_ = c.release()
 		} else if c.use != nil {
-			c.use.Close()
+			_ = c.use.Close()
 		}
 		return nil, fmt.Errorf("private PostgreSQL in %s: %w", c.dir, err)
 	}
-	return &Server{URL: c.url(o.Database), AdminURL: c.url("postgres"), Private: true, cluster: c}, nil
+	return &Server{URL: c.url(o.Database), AdminURL: c.url("postgres"), Private: true, cluster: c, ephemeral: o.Ephemeral}, nil
 }
 
 // newCluster finds the binaries and the server user, and checks that user
@@ -61,7 +61,7 @@ func newCluster(ctx context.Context, o Options) (*cluster, error) {
 	if c.cred, c.user, err = serverUser(); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil { // #nosec G301 -- the parent of the data directory (.data/): the cluster's OS user must traverse it; the data directory itself is 0700
 		return nil, err
 	}
 	if c.cred != nil {
@@ -140,7 +140,7 @@ func (c *cluster) addr() string {
 
 // readVersion returns the major version in dir/PG_VERSION, or "" if there is no cluster.
 func readVersion(dir string) string {
-	b, err := os.ReadFile(filepath.Join(dir, "PG_VERSION"))
+	b, err := os.ReadFile(filepath.Join(dir, "PG_VERSION")) // #nosec G304 -- PG_VERSION of the private cluster's data directory
 	if err != nil {
 		return ""
 	}

@@ -45,9 +45,10 @@ type Server struct {
 	// Private is true when the server is the private cluster under DataDir.
 	Private bool
 
-	cluster *cluster // nil unless Private
-	mu      sync.Mutex
-	stopped bool
+	cluster   *cluster // nil unless Private
+	ephemeral bool     // the private cluster was started with Options.Ephemeral
+	mu        sync.Mutex
+	stopped   bool
 }
 
 // Start picks the database server as DESIGN.md §10 says, starting the private

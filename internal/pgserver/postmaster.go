@@ -62,7 +62,7 @@ func (c *cluster) waitAnswering(ctx context.Context) (int, error) {
 		}
 		conn, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), time.Second)
 		if err == nil {
-			conn.Close()
+			_ = conn.Close()
 			return port, nil
 		}
 		if time.Now().After(deadline) {
@@ -98,7 +98,7 @@ func (c *cluster) start(ctx context.Context, logPath string, ephemeral bool) err
 // no other process uses it.
 func (c *cluster) release() error {
 	if c.use != nil {
-		c.use.Close()
+		_ = c.use.Close()
 		c.use = nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -133,7 +133,7 @@ func (c *cluster) stop(ctx context.Context) error {
 	// The server is our child only if we are PID 1 or a subreaper; then
 	// collect it, lest it stay a zombie. Otherwise Wait4 fails at once.
 	if pid > 0 {
-		syscall.Wait4(pid, nil, 0, nil)
+		_, _ = syscall.Wait4(pid, nil, 0, nil)
 	}
 	return nil
 }
@@ -156,8 +156,9 @@ func (c *cluster) running(ctx context.Context) (pid, port int, ok bool) {
 
 // command prepares a PostgreSQL program to run as the server user.
 func (c *cluster) command(ctx context.Context, prog string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, prog), args...)
-	cmd.Dir = filepath.Dir(c.dir) // the server user may not be able to enter our working directory
+	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, prog), args...) // #nosec G204 -- a PostgreSQL program (initdb, pg_ctl, postgres) from the binary directory found at start
+	// The server user may not be able to enter our working directory.
+	cmd.Dir = filepath.Dir(c.dir)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
 	return cmd
 }
@@ -206,7 +207,7 @@ func fileSize(path string) int64 {
 
 // readTail returns what was written to path after offset, at most its last 2 KB.
 func readTail(path string, offset int64) string {
-	f, err := os.Open(path)
+	f, err := os.Open(path) // #nosec G304 -- the private cluster's own log file
 	if err != nil {
 		return ""
 	}

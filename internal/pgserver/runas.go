@@ -76,6 +76,6 @@ func chownTree(dir string, cred *syscall.Credential) error {
 		if st := fi.Sys().(*syscall.Stat_t); st.Uid == cred.Uid && st.Gid == cred.Gid {
 			return nil
 		}
-		return os.Lchown(path, int(cred.Uid), int(cred.Gid))
+		return os.Lchown(path, int(cred.Uid), int(cred.Gid)) // #nosec G122 -- walks the private cluster's directory that congquy itself created, as root, before the cluster starts; Lchown does not follow symlinks
 	})
 }

@@ -78,10 +78,7 @@ func (s *Store) loadCheckpoints(ctx context.Context, q *sqlx.Tx, o VerifyOptions
 	return good, nil
 }
 
-// streamSeals feeds every seal and its event to the verifier in chain order. Reading
-// (the driver's decoding and the row scan) and verifying (canonical encoding and hashing)
-// take about the same time, so they run side by side: a goroutine reads rows in batches
-// while this one verifies them, in the same order.
+// streamSeals feeds every seal and its event to the verifier in chain order.
 func streamSeals(ctx context.Context, q *sqlx.Tx, v *audit.Verifier, o VerifyOptions, rep *audit.Report) error {
 	rows, err := q.QueryxContext(ctx, `SELECT s.chain, s.seq, s.event_id, s.prev_hash, s.hash, s.sealed_at,
 			e.id IS NOT NULL AS found, coalesce(e.id, 0) AS id, coalesce(e.at, s.sealed_at) AS at, e.unit_id, e.actor_id,
@@ -93,60 +90,60 @@ func streamSeals(ctx context.Context, q *sqlx.Tx, v *audit.Verifier, o VerifyOpt
 		return fmt.Errorf("read seals: %w", err)
 	}
 	defer rows.Close()
+	// Decoding rows and recomputing hashes (canonical encoding, SHA-256) each take about
+	// half the client's time; they overlap in two goroutines, batches handed over in
+	// order. The verifier keeps the order of the rows, so the result is the same.
 	const batch = 512
-	batches := make(chan []audit.Row, 8)
+	work := make(chan []audit.Row, 4)
 	done := make(chan struct{})
-	var readErr error
 	go func() {
-		defer close(batches)
-		b := make([]audit.Row, 0, batch)
-		for rows.Next() {
-			var r struct {
-				Chain    string    `db:"chain"`
-				Seq      int64     `db:"seq"`
-				EventID  int64     `db:"event_id"`
-				PrevHash []byte    `db:"prev_hash"`
-				Hash     []byte    `db:"hash"`
-				SealedAt time.Time `db:"sealed_at"`
-				Found    bool      `db:"found"`
-				audit.Event
-			}
-			if err := rows.StructScan(&r); err != nil {
-				readErr = fmt.Errorf("read seal: %w", err)
-				return
-			}
-			row := audit.Row{Chain: r.Chain, Seq: r.Seq, EventID: r.EventID, PrevHash: r.PrevHash, Hash: r.Hash, SealedAt: r.SealedAt}
-			if r.Found {
-				ev := r.Event
-				row.Event = &ev
-			}
-			if b = append(b, row); len(b) == batch {
-				select {
-				case batches <- b:
-				case <-done:
-					return
+		defer close(done)
+		for rs := range work {
+			for _, row := range rs {
+				v.Add(row)
+				if o.Progress != nil && rep.Events%o.ProgressEvery == 0 {
+					o.Progress(rep.Events)
 				}
-				b = make([]audit.Row, 0, batch)
 			}
 		}
-		if len(b) > 0 {
-			select {
-			case batches <- b:
-			case <-done:
-			}
-		}
-		readErr = rows.Err()
 	}()
-	defer close(done) // a reader still sending stops
-	for b := range batches {
-		for _, row := range b {
-			v.Add(row)
-			if o.Progress != nil && rep.Events%o.ProgressEvery == 0 {
-				o.Progress(rep.Events)
-			}
+	err = readSeals(rows, batch, work)
+	close(work)
+	<-done
+	return err
+}
+
+// readSeals decodes the rows of streamSeals and hands them over in batches.
+func readSeals(rows *sqlx.Rows, batch int, work chan<- []audit.Row) error {
+	buf := make([]audit.Row, 0, batch)
+	for rows.Next() {
+		var r struct {
+			Chain    string    `db:"chain"`
+			Seq      int64     `db:"seq"`
+			EventID  int64     `db:"event_id"`
+			PrevHash []byte    `db:"prev_hash"`
+			Hash     []byte    `db:"hash"`
+			SealedAt time.Time `db:"sealed_at"`
+			Found    bool      `db:"found"`
+			audit.Event
+		}
+		if err := rows.StructScan(&r); err != nil {
+			return fmt.Errorf("read seal: %w", err)
+		}
+		row := audit.Row{Chain: r.Chain, Seq: r.Seq, EventID: r.EventID, PrevHash: r.PrevHash, Hash: r.Hash, SealedAt: r.SealedAt}
+		if r.Found {
+			ev := r.Event
+			row.Event = &ev
+		}
+		if buf = append(buf, row); len(buf) == batch {
+			work <- buf
+			buf = make([]audit.Row, 0, batch)
 		}
 	}
-	return readErr // the reader has returned: batches is closed
+	if len(buf) > 0 {
+		work <- buf
+	}
+	return rows.Err()
 }
 
 // unsealed reports events that were never sealed although they are old: removed from the

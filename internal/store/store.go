@@ -57,7 +57,7 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	if o.Logger == nil {
@@ -182,7 +182,7 @@ func (s *Store) read(ctx context.Context, fn func(*sqlx.Tx) error) error {
 func (t *tx) prepared(ctx context.Context, q sqlText) (*sqlx.Stmt, bool) {
 	v, loaded := t.s.stmts.LoadOrStore(q, nil)
 	if !loaded {
-		go t.s.prepare(q)
+		go t.s.prepare(q) // #nosec G118 -- preparing a statement for the pool outlives the request that first used it, by design
 	}
 	st, ok := v.(*sqlx.Stmt)
 	if !ok || st == nil {

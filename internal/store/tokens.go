@@ -42,7 +42,7 @@ type NewAPIToken struct {
 // MaxAPITokenDays bounds a token's lifetime.
 const MaxAPITokenDays = 365
 
-const tokenColumns = `id, user_id, name, prefix, read_only, created_at, expires_at, revoked_at`
+const tokenColumns = `id, user_id, name, prefix, read_only, created_at, expires_at, revoked_at` // #nosec G101 -- a list of column names, not a credential
 
 // CreateAPIToken stores a new token of the actor (the token's hash and prefix come from
 // auth.NewAPIToken). It always belongs to the actor: no request field can name another user.

@@ -114,7 +114,7 @@ func ensureTemplate(srv *pgserver.Server, tpl string) error {
 	}
 	defer conn.Close()
 	h := fnv.New64a()
-	h.Write([]byte(tpl))
+	_, _ = h.Write([]byte(tpl))
 	key := int64(h.Sum64() >> 1)
 	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
 		return err

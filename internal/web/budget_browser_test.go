@@ -87,6 +87,8 @@ func TestBrowserBudgetScenario(t *testing.T) {
 
 	// Another user, the chief accountant, reads the justification and approves: it posts.
 	become(loginChief)
+	br.Do(t, chromedp.Navigate(ts.URL+"/?year=2026"), chromedp.WaitVisible(chromedp.CSS("#home-to-approve")))
+	br.Screenshot(t, "home-dashboard")
 	br.Do(t, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#approve-voucher")))
 	if got := br.Text(t, ".justify"); !strings.Contains(got, "Tập huấn bắt buộc") {
 		t.Fatalf("approver does not see the justification: %q", got)
@@ -154,5 +156,7 @@ func TestBrowserBudgetScenario(t *testing.T) {
 	br.Screenshot(t, "budget-execution-en")
 	br.Do(t, browsertest.Mobile(), chromedp.Navigate(ts.URL+"/vouchers?year=2026"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	br.Screenshot(t, "budget-vouchers-phone")
+	br.Do(t, browsertest.Mobile(), chromedp.Navigate(ts.URL+"/?year=2026"), chromedp.WaitVisible(chromedp.CSS("#home-spent")))
+	br.Screenshot(t, "home-dashboard-phone")
 	br.MustNoProblems(t, "budget pages")
 }

@@ -21,7 +21,7 @@ const flashCookie = "congquy_flash"
 //lint:ignore U1000 the form handlers of the identity and budget areas use it
 func setFlash(c echo.Context, kind, text string) {
 	b, _ := json.Marshal([]flash{{Kind: kind, Text: text}})
-	c.SetCookie(&http.Cookie{
+	c.SetCookie(&http.Cookie{ // #nosec G124 -- HttpOnly and SameSite set; Secure on https requests
 		Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: "/",
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https", MaxAge: 60,
 	})
@@ -33,7 +33,7 @@ func takeFlash(c echo.Context) []flash {
 	if err != nil || ck.Value == "" {
 		return nil
 	}
-	c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Scheme() == "https"}) // #nosec G124 -- clears the flash cookie; HttpOnly and SameSite set; Secure on https requests
 	b, err := base64.RawURLEncoding.DecodeString(ck.Value)
 	if err != nil || len(b) > 2048 {
 		return nil

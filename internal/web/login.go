@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -227,7 +228,10 @@ func (s *Server) logout(c echo.Context) error {
 		return err
 	}
 	if a != nil {
+		// In the audit trail like the sign-in it ends (DESIGN.md §7). Recorded after the
+		// session is gone and on its own: signing out never fails for want of its event.
 		s.securityLog(c, "logout", a)
+		s.auditRefusal(c, *a, store.SecurityEvent{UnitID: a.UnitID, Action: "logout", Entity: "user", EntityID: strconv.FormatInt(a.UserID, 10)})
 	}
 	return c.Redirect(http.StatusSeeOther, "/login")
 }

@@ -40,8 +40,9 @@ func (s *Server) securityLog(c echo.Context, event string, a *auth.Actor, kv ...
 	s.log.LogAttrs(c.Request().Context(), level, "security", attrs...)
 }
 
-// auditRefusal records a security event that changed nothing (an authorization failure)
-// in the audit trail, in its own transaction; a failure to record it is logged, not shown.
+// auditRefusal records a security event that changed no record (an authorization
+// failure, a sign-out) in the audit trail, in its own transaction; a failure to record it
+// is logged, not shown.
 func (s *Server) auditRefusal(c echo.Context, a auth.Actor, ev store.SecurityEvent) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), 5*time.Second)
 	defer cancel()

@@ -316,7 +316,7 @@ func (cr *crawler) route(path string) string {
 func (cr *crawler) visit(t *testing.T, target string) (int, string, http.Header) {
 	rec := cr.c.get(t, target)
 	if rec.Code >= 500 {
-		t.Errorf("GET %s: %d", target, rec.Code)
+		t.Errorf("GET %s: %d\n%s", target, rec.Code, lastLines(cr.s.logs.String(), 3))
 	}
 	cr.seen[target] = rec.Code
 	if ct := rec.Header().Get("Content-Type"); strings.Contains(ct, "spreadsheetml") || strings.Contains(ct, "text/csv") {
@@ -660,4 +660,10 @@ func checkExport(t *testing.T, target, ct string, body []byte) {
 			}
 		}
 	}
+}
+
+// lastLines returns the last n lines of the server's log, for the cause of a 500.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
