@@ -209,7 +209,7 @@ func (s *Store) prepare(q sqlText) {
 func (s *Store) getP(ctx context.Context, dest any, q sqlText, args ...any) error {
 	v, loaded := s.stmts.LoadOrStore(q, nil)
 	if !loaded {
-		go s.prepare(q)
+		go s.prepare(q) // #nosec G118 -- preparing a statement for the pool outlives the request that first used it, by design
 	}
 	if st, ok := v.(*sqlx.Stmt); ok && st != nil {
 		return st.GetContext(ctx, dest, args...)
