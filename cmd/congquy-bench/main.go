@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -55,11 +56,29 @@ func main() {
 	bin := flag.String("bin", "bin/congquy", "the congquy binary to measure")
 	out := flag.String("out", "docs/benchmarks.md", "markdown report")
 	jsonOut := flag.String("json", "docs/benchmarks.json", "machine-readable report")
+	only := flag.String("only", "", "run only these groups, comma-separated (postings, reports, imports, wear, verify, pages); empty runs all. For working on one figure: write -out and -json elsewhere then")
+	clients := flag.String("clients", "", "client counts of the posting loads, comma-separated (default the profile's: 1,4,16,64)")
+	reps := flag.Int("reps", 0, "repetitions of each measurement (default the profile's: 3)")
 	flag.Parse()
+	p := profiles[*full]
+	if *reps > 0 {
+		p.reps = *reps
+	}
+	if *clients != "" {
+		p.clients = nil
+		for _, f := range strings.Split(*clients, ",") {
+			c, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || c < 1 || p.approvals[c] == 0 {
+				fmt.Fprintf(os.Stderr, "congquy-bench: -clients: %q is not one of 1, 4, 16, 64\n", f)
+				os.Exit(2)
+			}
+			p.clients = append(p.clients, c)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(ctx, log, profiles[*full], *bin, *out, *jsonOut); err != nil {
+	if err := run(ctx, log, p, *bin, *out, *jsonOut, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "congquy-bench:", err)
 		os.Exit(1)
 	}
@@ -88,7 +107,27 @@ func (h *harness) cmd() string {
 	return "make bench"
 }
 
-func run(ctx context.Context, log *slog.Logger, p profile, bin, out, jsonOut string) error {
+func run(ctx context.Context, log *slog.Logger, p profile, bin, out, jsonOut, only string) error {
+	groups := map[string][]func(*harness) func(context.Context) error{
+		"postings": {func(h *harness) func(context.Context) error { return h.postings }},
+		"reports": {func(h *harness) func(context.Context) error { return h.reportsSmall },
+			func(h *harness) func(context.Context) error { return h.reportsLarge }},
+		"imports": {func(h *harness) func(context.Context) error { return h.imports }},
+		"wear":    {func(h *harness) func(context.Context) error { return h.wear }},
+		"verify":  {func(h *harness) func(context.Context) error { return h.verify }},
+		"pages":   {func(h *harness) func(context.Context) error { return h.pages }},
+	}
+	order := []string{"reports", "postings", "imports", "wear", "verify", "pages"} // reportsSmall before the postings grow the journal
+	chosen := map[string]bool{}
+	for _, g := range strings.Split(only, ",") {
+		if g = strings.TrimSpace(g); g == "" {
+			continue
+		}
+		if groups[g] == nil {
+			return fmt.Errorf("-only: no group %q (postings, reports, imports, wear, verify, pages)", g)
+		}
+		chosen[g] = true
+	}
 	// A private cluster unless DATABASE_URL names a server: the machine's shared server
 	// may be busy with other work (and its connection limit with it).
 	srv, err := pgserver.Start(ctx, pgserver.Options{DatabaseURL: os.Getenv("DATABASE_URL"), DataDir: ".data/pg-bench", SkipLocal: true, Logger: log})
@@ -130,7 +169,27 @@ func run(ctx context.Context, log *slog.Logger, p profile, bin, out, jsonOut str
 			_ = h.st.Close()
 		}
 	}()
-	for _, step := range []func(context.Context) error{h.setup, h.reportsSmall, h.postings, h.reportsLarge, h.imports, h.wear, h.verify, h.pages} {
+	steps := []func(context.Context) error{h.setup, h.reportsSmall, h.postings, h.reportsLarge, h.imports, h.wear, h.verify, h.pages}
+	if len(chosen) > 0 {
+		steps = []func(context.Context) error{h.setup}
+		for _, g := range order {
+			if !chosen[g] {
+				continue
+			}
+			for _, f := range groups[g] {
+				steps = append(steps, f(h))
+			}
+		}
+		if chosen["reports"] && chosen["postings"] { // the full order: small reports, postings, large reports
+			steps = []func(context.Context) error{h.setup, h.reportsSmall, h.postings, h.reportsLarge}
+			for _, g := range order[2:] {
+				if chosen[g] {
+					steps = append(steps, groups[g][0](h))
+				}
+			}
+		}
+	}
+	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err
 		}

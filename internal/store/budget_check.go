@@ -73,6 +73,21 @@ func checkLineSpent(ctx context.Context, q *sqlx.Tx) ([]Violation, error) {
 	return out, err
 }
 
+// checkLineVouchers: each line's running voucher count (budget-vs-actual) equals the
+// approved and posted vouchers with a line on it.
+func checkLineVouchers(ctx context.Context, q *sqlx.Tx) ([]Violation, error) {
+	var out []Violation
+	err := q.SelectContext(ctx, &out, `
+		WITH c AS (SELECT vl.budget_line_id AS id, count(DISTINCT vl.voucher_id) AS n
+			FROM voucher_lines vl JOIN vouchers v ON v.id = vl.voucher_id
+			WHERE v.status IN ('approved', 'posted') GROUP BY vl.budget_line_id)
+		SELECT 'budget.line_vouchers' AS check, 'budget_line' AS entity, l.id::text AS id,
+			format('line counts %s vouchers; %s approved vouchers spend on it', l.vouchers, coalesce(c.n, 0)) AS detail
+		FROM budget_lines l LEFT JOIN c ON c.id = l.id
+		WHERE l.vouchers <> coalesce(c.n, 0) ORDER BY l.id`)
+	return out, err
+}
+
 // checkLineSubConsumed: a line's sub_consumed equals what its linked sub-unit lines
 // have committed, spent, and consumed below them.
 func checkLineSubConsumed(ctx context.Context, q *sqlx.Tx) ([]Violation, error) {

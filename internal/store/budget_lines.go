@@ -184,7 +184,10 @@ func (t *tx) consume(ctx context.Context, locked map[int64]budget.Line, lineID i
 }
 
 // lineDelta is what a use case moves on one budget line's running totals.
-type lineDelta struct{ committed, spent, sub money.VND }
+type lineDelta struct {
+	committed, spent, sub money.VND
+	vouchers              int // the change of the line's running voucher count (budget-vs-actual)
+}
 
 // lineMoves gathers the moves of one use case, to be written in one statement.
 type lineMoves map[int64]*lineDelta
@@ -222,26 +225,48 @@ func (m lineMoves) move(locked map[int64]budget.Line, lineID int64, committed, s
 	}
 }
 
+// countVoucher plans the change of the running voucher count of every budget line the
+// voucher's lines spend on: +1 when it is approved (sign 1), −1 when it is reversed.
+func (m lineMoves) countVoucher(lines []budget.VoucherLine, sign int) {
+	ids, _ := budget.Demand(lines)
+	for _, id := range ids {
+		d := m[id]
+		if d == nil {
+			d = &lineDelta{}
+			m[id] = d
+		}
+		d.vouchers += sign
+	}
+}
+
 // applyMoves writes the planned moves, every line in one statement (one round trip).
 func (t *tx) applyMoves(ctx context.Context, m lineMoves) error {
 	if len(m) == 0 {
 		return nil
 	}
+	_, err := t.execP(ctx, `UPDATE budget_lines l SET committed = l.committed + m.c, spent = l.spent + m.s,
+			sub_consumed = l.sub_consumed + m.sub, vouchers = l.vouchers + m.n
+		FROM unnest($1::bigint[], $2::numeric[], $3::numeric[], $4::numeric[], $5::integer[]) AS m(id, c, s, sub, n)
+		WHERE l.id = m.id AND l.id = ANY($1)`, m.args()...)
+	if err != nil {
+		return fmt.Errorf("update budget lines: %w", err)
+	}
+	return nil
+}
+
+// args are the moves as five arrays in line id order: ids, committed, spent,
+// sub_consumed and voucher count deltas.
+func (m lineMoves) args() []any {
 	ids := make([]int64, 0, len(m))
 	for id := range m {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
 	committed, spent, sub := make([]string, len(ids)), make([]string, len(ids)), make([]string, len(ids))
+	vouchers := make([]int64, len(ids))
 	for i, id := range ids {
 		committed[i], spent[i], sub[i] = m[id].committed.String(), m[id].spent.String(), m[id].sub.String()
+		vouchers[i] = int64(m[id].vouchers)
 	}
-	_, err := t.execP(ctx, `UPDATE budget_lines l SET committed = l.committed + m.c, spent = l.spent + m.s,
-			sub_consumed = l.sub_consumed + m.sub
-		FROM unnest($1::bigint[], $2::numeric[], $3::numeric[], $4::numeric[]) AS m(id, c, s, sub)
-		WHERE l.id = m.id`, pq.Array(ids), pq.Array(committed), pq.Array(spent), pq.Array(sub))
-	if err != nil {
-		return fmt.Errorf("update budget lines: %w", err)
-	}
-	return nil
+	return []any{pq.Array(ids), pq.Array(committed), pq.Array(spent), pq.Array(sub), pq.Array(vouchers)}
 }

@@ -41,7 +41,9 @@ type Execution struct {
 
 // BudgetVsActual returns, for every budget line of the unit's subtree in the year, the
 // estimate, committed, spent and the number of approved vouchers, and their totals, in
-// one snapshot. Rates are computed by the caller with budget.Execution (exact decimals).
+// one snapshot. Every figure is a running total kept on the line (the voucher count by
+// migration 00307), so the report's cost does not grow with the journal or the vouchers.
+// Rates are computed by the caller with budget.Execution (exact decimals).
 func (s *Store) BudgetVsActual(ctx context.Context, actor auth.Actor, unitID int64, year int) (Execution, error) {
 	out := Execution{UnitID: unitID, Year: year}
 	err := s.read(ctx, func(q *sqlx.Tx) error {
@@ -52,9 +54,7 @@ func (s *Store) BudgetVsActual(ctx context.Context, actor auth.Actor, unitID int
 			SELECT l.id, l.unit_id, u.code AS unit_code, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en, l.funding_type,
 				l.chapter, l.section, l.subsection, l.item_group, l.item, l.fund_source, l.budget_level,
 				coalesce(c.name_vi, '') AS item_name, coalesce(c.verified, false) AS verified,
-				l.allocated + l.adjusted - l.withheld AS estimate, l.committed, l.spent,
-				(SELECT count(DISTINCT vl.voucher_id) FROM voucher_lines vl JOIN vouchers v ON v.id = vl.voucher_id
-				 WHERE vl.budget_line_id = l.id AND v.status IN ('approved', 'posted')) AS vouchers
+				l.allocated + l.adjusted - l.withheld AS estimate, l.committed, l.spent, l.vouchers
 			FROM budget_lines l JOIN units u ON u.id = l.unit_id
 			LEFT JOIN budget_code_sets s ON s.valid_from <= l.fiscal_year AND (s.valid_to IS NULL OR s.valid_to >= l.fiscal_year)
 			LEFT JOIN budget_codes c ON c.set_id = s.id AND c.kind = 'item' AND c.code = l.item

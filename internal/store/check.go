@@ -34,6 +34,7 @@ var invariants = []invariant{
 	{"budget.line_decisions", checkLineDecisions},
 	{"budget.line_committed", checkLineCommitted},
 	{"budget.line_spent", checkLineSpent},
+	{"budget.line_vouchers", checkLineVouchers},
 	{"budget.line_sub_consumed", checkLineSubConsumed},
 	{"budget.commitment_consistent", checkCommitments},
 	{"budget.voucher_total", checkVoucherTotals},

@@ -31,6 +31,8 @@ type idemKey struct{}
 type idemState struct {
 	k       Idempotency
 	replied bool
+	status  int    // the stored reply, once replied
+	body    []byte // (the caller sends it as it is: no second rendering)
 }
 
 // WithIdempotency returns ctx carrying the key: the next write made with that context
@@ -47,8 +49,27 @@ func ReplyStored(ctx context.Context) bool {
 	return ok && st.replied
 }
 
-// reply offers the use case's result for the reply stored with its idempotency key.
+// StoredReply returns the reply the write made with ctx stored with its key (as Render
+// made it), so that the caller sends exactly that without rendering it again; ok is
+// false when no reply was stored.
+func StoredReply(ctx context.Context) (status int, body []byte, ok bool) {
+	st, found := ctx.Value(idemKey{}).(*idemState)
+	if !found || !st.replied {
+		return 0, nil, false
+	}
+	return st.status, st.body, true
+}
+
+// reply offers the use case's result for the reply stored with its idempotency key. A
+// use case offers it before its last audit event, which then stores the reply with the
+// key in the same statement (tx.audit); offered after, finishIdempotency stores it.
 func (t *tx) reply(result any) { t.result = result }
+
+// replyPending reports whether the transaction claimed a key whose reply can be stored
+// now: the result was offered, the caller renders it, and it was not stored yet.
+func (t *tx) replyPending() bool {
+	return t.idem != nil && !t.idemDone && t.result != nil && t.idem.k.Render != nil
+}
 
 // ErrReplay says the key was already used for this very request: the caller returns the
 // stored reply (IdempotentReply) instead of acting again.
@@ -77,12 +98,32 @@ func (t *tx) claimIdempotency(ctx context.Context) error {
 	if n, _ := res.RowsAffected(); n == 1 {
 		return nil
 	}
+	return t.claimRefused(ctx, true)
+}
+
+// claimPending reports whether the use case's first statement is to claim the key
+// (writeClaimFirst) and has not run yet.
+func (t *tx) claimPending() bool { return t.claimLater && !t.claimed }
+
+// claimArgs are the key's arguments of a statement that claims it (lockVoucherClaimSQL).
+func (t *tx) claimArgs() []any {
+	k := t.idem.k
+	return []any{k.UserID, k.Key, k.RequestHash[:]}
+}
+
+// claimRefused is a key that was not claimed because it exists: the same request again
+// (ErrReplay, when taken says that the row is not ours) or another request (refused).
+func (t *tx) claimRefused(ctx context.Context, taken bool) error {
+	k := t.idem.k
 	var hash []byte
 	if err := t.GetContext(ctx, &hash, `SELECT request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2`, k.UserID, k.Key); err != nil {
 		return fmt.Errorf("read idempotency key: %w", err)
 	}
 	if !bytes.Equal(hash, k.RequestHash[:]) {
 		return keyReused()
+	}
+	if !taken {
+		return nil
 	}
 	return ErrReplay
 }
@@ -91,7 +132,7 @@ func (t *tx) claimIdempotency(ctx context.Context) error {
 // transaction's first audit event) and, when the use case offered its result and the
 // caller a renderer, the reply itself, in the use case's transaction.
 func (t *tx) finishIdempotency(ctx context.Context) error {
-	if t.idem == nil {
+	if t.idem == nil || t.idemDone {
 		return nil
 	}
 	k := t.idem.k
@@ -109,7 +150,9 @@ func (t *tx) finishIdempotency(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("record idempotency key: %w", err)
 	}
-	t.replied = status != nil
+	if status != nil {
+		t.replied, t.replyStatus, t.replyBody = true, *status, body
+	}
 	return nil
 }
 

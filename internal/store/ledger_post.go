@@ -22,7 +22,13 @@ import (
 // The triggers check the period, the lines' transaction, the running totals and, at
 // commit, the balance.
 const postEntrySQL = `
-WITH e AS (
+WITH ` + postEntryCTE + `
+SELECT e.id, e.period, e.posted_at, (SELECT count(*) FROM l) AS lines FROM e`
+
+// postEntryCTE is the entry and its lines as the CTEs e and l of one statement, with the
+// arguments $1–$16 of postEntryArgs; a use case may add its own CTEs after them
+// (approveVoucherSQL).
+const postEntryCTE = `e AS (
 	INSERT INTO journal_entries (unit_id, entry_date, period, memo, source_type, source_id, reverses_id,
 		drafted_by, approved_by, posted_by, total)
 	VALUES ($1, $2, date_trunc('month', $2::date)::date, $3, $4, $5, NULLIF($6, 0), NULLIF($7, 0), NULLIF($8, 0), $9, $10)
@@ -38,8 +44,7 @@ WITH e AS (
 	JOIN accounts a ON a.code = u.code AND a.valid_from <= e.entry_date
 		AND (a.valid_to IS NULL OR a.valid_to >= e.entry_date)
 	RETURNING 1
-)
-SELECT e.id, e.period, e.posted_at, (SELECT count(*) FROM l) AS lines FROM e`
+)`
 
 // postEntry posts a journal entry in the caller's transaction and returns its id. It is
 // how every area writes to the ledger: validate the entry (ledger.Entry.Validate), insert
@@ -47,9 +52,31 @@ SELECT e.id, e.period, e.posted_at, (SELECT count(*) FROM l) AS lines FROM e`
 // business change; the entry itself needs none (it is the business change's evidence and
 // immutable). A closed period gives apperr.PeriodClosed naming the month and the unit.
 func (t *tx) postEntry(ctx context.Context, e ledger.Entry) (ledger.Posted, error) {
+	args, err := t.postEntryArgs(&e)
+	if err != nil {
+		return ledger.Posted{}, err
+	}
+	var p struct {
+		ID       int64     `db:"id"`
+		Period   time.Time `db:"period"`
+		PostedAt time.Time `db:"posted_at"`
+		Lines    int       `db:"lines"`
+	}
+	if err := t.getP(ctx, &p, postEntrySQL, args...); err != nil { // prepared: the hot path of every posting
+		return ledger.Posted{}, postError(err)
+	}
+	if p.Lines != len(e.Lines) {
+		return ledger.Posted{}, t.unknownAccount(ctx, e)
+	}
+	return ledger.Posted{ID: p.ID, Period: p.Period, PostedAt: p.PostedAt}, nil
+}
+
+// postEntryArgs normalizes and validates e and returns, posted by the transaction's actor, the arguments $1–$16 of
+// postEntryCTE.
+func (t *tx) postEntryArgs(e *ledger.Entry) ([]any, error) {
 	e.Normalize()
 	if err := e.Validate(); err != nil {
-		return ledger.Posted{}, err
+		return nil, err
 	}
 	n := len(e.Lines)
 	codes, debits, credits := make([]string, n), make([]string, n), make([]string, n)
@@ -58,23 +85,9 @@ func (t *tx) postEntry(ctx context.Context, e ledger.Entry) (ledger.Posted, erro
 		codes[i], debits[i], credits[i] = l.Account, l.Debit.String(), l.Credit.String()
 		budgetLines[i], budgetCodes[i], memos[i] = l.BudgetLineID, l.BudgetCode, l.Memo
 	}
-	var p struct {
-		ID       int64     `db:"id"`
-		Period   time.Time `db:"period"`
-		PostedAt time.Time `db:"posted_at"`
-		Lines    int       `db:"lines"`
-	}
-	err := t.getP(ctx, &p, postEntrySQL, // prepared: the hot path of every posting
-		e.UnitID, e.Date.Format("2006-01-02"), e.Memo, e.SourceType, e.SourceID, e.ReversesID,
+	return []any{e.UnitID, e.Date.Format("2006-01-02"), e.Memo, e.SourceType, e.SourceID, e.ReversesID,
 		e.DraftedBy, e.ApprovedBy, t.actor.Login, e.Total().String(),
-		pq.Array(codes), pq.Array(debits), pq.Array(credits), pq.Array(budgetLines), pq.Array(budgetCodes), pq.Array(memos))
-	if err != nil {
-		return ledger.Posted{}, postError(err)
-	}
-	if p.Lines != n {
-		return ledger.Posted{}, t.unknownAccount(ctx, e)
-	}
-	return ledger.Posted{ID: p.ID, Period: p.Period, PostedAt: p.PostedAt}, nil
+		pq.Array(codes), pq.Array(debits), pq.Array(credits), pq.Array(budgetLines), pq.Array(budgetCodes), pq.Array(memos)}, nil
 }
 
 // postError turns the period trigger's refusal into the bilingual PeriodClosed error.

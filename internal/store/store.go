@@ -105,22 +105,45 @@ type tx struct {
 	idem    *idemState // the API key this transaction claimed, if any
 	result  any        // the use case's result, for the idempotent reply (tx.reply)
 	replied bool       // the reply was stored with the key
+	// replyStatus and replyBody are the reply stored.
+	replyStatus int
+	replyBody   []byte
+	idemDone    bool // the key's row was finished (with the last audit event)
+	// claimLater: the key in idem is claimed by the use case's first statement
+	// (writeClaimFirst), and claimed says that statement ran.
+	claimLater, claimed bool
 }
 
 // write runs fn in one transaction on behalf of actor and commits it. It refuses to
 // commit a transaction that recorded no audit event: no change goes unaudited.
 func (s *Store) write(ctx context.Context, actor auth.Actor, fn func(*tx) error) error {
+	return s.writeTx(ctx, actor, false, fn)
+}
+
+// writeClaimFirst is write for a use case whose first statement claims the context's
+// idempotency key itself (lockVoucher does, for the approval: one round trip fewer on the
+// hot path). write refuses to commit if fn did not claim it.
+func (s *Store) writeClaimFirst(ctx context.Context, actor auth.Actor, fn func(*tx) error) error {
+	return s.writeTx(ctx, actor, true, fn)
+}
+
+func (s *Store) writeTx(ctx context.Context, actor auth.Actor, claimLater bool, fn func(*tx) error) error {
 	sqltx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return translate(fmt.Errorf("begin: %w", err))
 	}
 	defer sqltx.Rollback() //nolint:errcheck // a no-op after Commit
 	t := &tx{Tx: sqltx, s: s, actor: actor}
-	if err := t.claimIdempotency(ctx); err != nil {
+	if st, ok := ctx.Value(idemKey{}).(*idemState); ok && claimLater {
+		t.idem, t.claimLater = st, true
+	} else if err := t.claimIdempotency(ctx); err != nil {
 		return translate(err)
 	}
 	if err := fn(t); err != nil {
 		return translate(err)
+	}
+	if t.claimLater && !t.claimed {
+		return fmt.Errorf("store: the use case did not claim its idempotency key")
 	}
 	if t.events == 0 {
 		return fmt.Errorf("store: refusing to commit a change without an audit event")
@@ -132,7 +155,7 @@ func (s *Store) write(ctx context.Context, actor auth.Actor, fn func(*tx) error)
 		return translate(fmt.Errorf("commit: %w", err))
 	}
 	if t.idem != nil && t.replied {
-		t.idem.replied = true
+		t.idem.replied, t.idem.status, t.idem.body = true, t.replyStatus, t.replyBody
 	}
 	return nil
 }
@@ -179,6 +202,19 @@ func (s *Store) prepare(q sqlText) {
 		return
 	}
 	s.stmts.Store(q, st)
+}
+
+// getP runs a statement that returns one row into dest outside a transaction (one
+// statement sees one snapshot), prepared once it can be, as tx.getP.
+func (s *Store) getP(ctx context.Context, dest any, q sqlText, args ...any) error {
+	v, loaded := s.stmts.LoadOrStore(q, nil)
+	if !loaded {
+		go s.prepare(q) // #nosec G118 -- preparing a statement for the pool outlives the request that first used it, by design
+	}
+	if st, ok := v.(*sqlx.Stmt); ok && st != nil {
+		return st.GetContext(ctx, dest, args...)
+	}
+	return s.db.GetContext(ctx, dest, string(q), args...)
 }
 
 // execP runs a statement that returns no rows, prepared once it can be.

@@ -3,13 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"congquy/internal/apperr"
 	"congquy/internal/auth"
@@ -102,30 +103,65 @@ func (s *Store) RevokeAPIToken(ctx context.Context, actor auth.Actor, id int64) 
 
 // TokenUser returns the user an API token authenticates as, with its grants and subtrees,
 // and the token: unauthorized when the token is unknown, revoked or expired, or its user
-// is disabled.
+// is disabled. It is one statement (one round trip, one snapshot): every API request
+// pays for it, so it reads the token, its user, the grants and their subtrees together
+// instead of in a read transaction of four queries. Nothing is cached: a revoked token,
+// a disabled user or a withdrawn role is refused from the next request on.
 func (s *Store) TokenUser(ctx context.Context, hash []byte) (auth.User, map[int64][]int64, APIToken, error) {
-	var u auth.User
-	var tok APIToken
-	var subtrees map[int64][]int64
-	err := s.read(ctx, func(t *sqlx.Tx) error {
-		err := t.GetContext(ctx, &tok, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = $1`, hash)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && !tok.Active(s.now())) {
-			return errBadToken
+	var r struct {
+		auth.User
+		TokID        int64          `db:"tok_id"`
+		TokName      string         `db:"tok_name"`
+		TokPrefix    string         `db:"tok_prefix"`
+		TokReadOnly  bool           `db:"tok_read_only"`
+		TokCreatedAt time.Time      `db:"tok_created_at"`
+		TokExpiresAt time.Time      `db:"tok_expires_at"`
+		TokRevokedAt *time.Time     `db:"tok_revoked_at"`
+		Roles        pq.StringArray `db:"roles"`
+		RoleUnits    pq.Int64Array  `db:"role_units"`
+		Subtrees     []byte         `db:"subtrees"`
+	}
+	err := s.getP(ctx, &r, tokenUserSQL, hash) // prepared: every API request runs it
+	if errors.Is(err, sql.ErrNoRows) {
+		return auth.User{}, nil, APIToken{}, errBadToken
+	}
+	if err != nil {
+		return auth.User{}, nil, APIToken{}, translate(fmt.Errorf("find token: %w", err))
+	}
+	tok := APIToken{ID: r.TokID, UserID: r.User.ID, Name: r.TokName, Prefix: r.TokPrefix, ReadOnly: r.TokReadOnly,
+		CreatedAt: r.TokCreatedAt, ExpiresAt: r.TokExpiresAt, RevokedAt: r.TokRevokedAt}
+	if !tok.Active(s.now()) {
+		return auth.User{}, nil, APIToken{}, errBadToken
+	}
+	u := r.User
+	if len(r.Roles) != len(r.RoleUnits) {
+		return auth.User{}, nil, APIToken{}, fmt.Errorf("token user %d: %d roles but %d units", u.ID, len(r.Roles), len(r.RoleUnits))
+	}
+	for i, role := range r.Roles {
+		u.Grants = append(u.Grants, auth.Grant{Role: auth.Role(role), UnitID: r.RoleUnits[i]})
+	}
+	sortGrants(u.Grants)
+	subtrees := map[int64][]int64{}
+	if len(r.Subtrees) > 0 {
+		if err := json.Unmarshal(r.Subtrees, &subtrees); err != nil {
+			return auth.User{}, nil, APIToken{}, fmt.Errorf("subtrees of user %d: %w", u.ID, err)
 		}
-		if err != nil {
-			return fmt.Errorf("find token: %w", err)
-		}
-		err = t.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users u WHERE u.id = $1 AND u.disabled_at IS NULL`, tok.UserID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errBadToken
-		}
-		if err != nil {
-			return fmt.Errorf("token user: %w", err)
-		}
-		u.Grants, subtrees, err = loadGrants(ctx, t, u.ID)
-		return err
-	})
-	return u, subtrees, tok, err
+	}
+	return u, subtrees, tok, nil
 }
+
+// tokenUserSQL reads a token with its (enabled) user, the user's grants (as two arrays
+// in the same order) and the subtree of every granted unit (a JSON object: unit id → the
+// ids of the units under it, itself included, in id order), as loadGrants does.
+const tokenUserSQL sqlText = `SELECT t.id AS tok_id, t.name AS tok_name, t.prefix AS tok_prefix, t.read_only AS tok_read_only,
+	t.created_at AS tok_created_at, t.expires_at AS tok_expires_at, t.revoked_at AS tok_revoked_at, ` + userColumns + `,
+	ARRAY(SELECT r.role::text FROM user_roles r WHERE r.user_id = u.id ORDER BY r.unit_id, r.role) AS roles,
+	ARRAY(SELECT r.unit_id FROM user_roles r WHERE r.user_id = u.id ORDER BY r.unit_id, r.role) AS role_units,
+	(SELECT json_object_agg(s.ancestor_id, s.ids) FROM (
+		SELECT c.ancestor_id, array_agg(c.descendant_id ORDER BY c.descendant_id) AS ids
+		FROM unit_closure c WHERE c.ancestor_id IN (SELECT unit_id FROM user_roles WHERE user_id = u.id)
+		GROUP BY c.ancestor_id) s) AS subtrees
+FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.disabled_at IS NULL
+WHERE t.token_hash = $1`
 
 var errBadToken = apperr.New(apperr.Unauthorized, "Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.", "The token is invalid, expired or revoked.")

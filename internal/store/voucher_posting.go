@@ -12,25 +12,58 @@ import (
 )
 
 // postVoucher posts an approved voucher to the ledger in this transaction (the entry of
-// budget.VoucherEntry) and marks it posted, with the entry's id and who approved it.
-func (t *tx) postVoucher(ctx context.Context, v budget.Voucher, lines map[int64]budget.Line) (budget.Voucher, error) {
-	p, err := t.postEntry(ctx, budget.VoucherEntry(v, lines, t.actor.UserID))
+// budget.VoucherEntry), writes its budget lines' moves (planned and checked by
+// spendVoucher) and marks it posted, with the entry's id and who approved it: one
+// statement, approveVoucherSQL.
+func (t *tx) postVoucher(ctx context.Context, v budget.Voucher, lines map[int64]budget.Line, moves lineMoves) (budget.Voucher, error) {
+	e := budget.VoucherEntry(v, lines, t.actor.UserID)
+	args, err := t.postEntryArgs(&e)
 	if err != nil {
 		return v, err
 	}
+	args = append(args, moves.args()...)
+	args = append(args, v.ID, actorID(t.actor), t.actor.Login)
+	// $17–$21 are the moves, $22–$24 the voucher.
 	var r struct {
+		ID        int64     `db:"id"`
+		Lines     int       `db:"lines"`
+		Moved     int       `db:"moved"`
 		DecidedAt time.Time `db:"decided_at"`
 		PostedAt  time.Time `db:"posted_at"`
 	}
-	err = t.getP(ctx, &r, `UPDATE vouchers SET status = 'posted', approved_by = $2, approved_login = $3,
-			decided_at = now(), posted_at = now(), entry_id = $4
-		WHERE id = $1 RETURNING decided_at, posted_at`, v.ID, actorID(t.actor), t.actor.Login, p.ID)
-	if err != nil {
-		return v, fmt.Errorf("post voucher: %w", err)
+	if err := t.getP(ctx, &r, approveVoucherSQL, args...); err != nil {
+		return v, postError(err)
 	}
-	v.Status, v.ApprovedLogin, v.DecidedAt, v.PostedAt, v.EntryID = budget.StatusPosted, &t.actor.Login, &r.DecidedAt, &r.PostedAt, &p.ID
+	if r.Lines != len(e.Lines) {
+		return v, t.unknownAccount(ctx, e)
+	}
+	if r.Moved != len(moves) {
+		return v, fmt.Errorf("post voucher %d: %d of %d budget lines moved", v.ID, r.Moved, len(moves))
+	}
+	v.Status, v.ApprovedLogin, v.DecidedAt, v.PostedAt, v.EntryID = budget.StatusPosted, &t.actor.Login, &r.DecidedAt, &r.PostedAt, &r.ID
 	return v, nil
 }
+
+// approveVoucherSQL is the approval's writes in one statement (one round trip, where
+// they were three): the journal entry and its lines (postEntryCTE, $1–$16), the budget
+// lines' moves with their running voucher counts (as applyMoves, $17–$21: the lines are
+// locked already, by lockLines in id order) and the voucher marked posted with its entry
+// ($22–$24; locked already by lockVoucher). The triggers run as for each statement
+// alone: the period FOR SHARE and the running totals at the entry, the CHECK available ≥ 0
+// on every line moved, the voucher's guard, and the balance at commit.
+const approveVoucherSQL = `
+WITH ` + postEntryCTE + `, m AS (
+	UPDATE budget_lines bl SET committed = bl.committed + m.c, spent = bl.spent + m.s,
+		sub_consumed = bl.sub_consumed + m.sub, vouchers = bl.vouchers + m.n
+	FROM unnest($17::bigint[], $18::numeric[], $19::numeric[], $20::numeric[], $21::integer[]) AS m(id, c, s, sub, n)
+	WHERE bl.id = m.id AND bl.id = ANY($17)
+	RETURNING 1
+), v AS (
+	UPDATE vouchers SET status = 'posted', approved_by = $23, approved_login = $24,
+		decided_at = now(), posted_at = now(), entry_id = (SELECT id FROM e)
+	WHERE id = $22 RETURNING decided_at, posted_at
+)
+SELECT e.id, (SELECT count(*) FROM l) AS lines, (SELECT count(*) FROM m) AS moved, v.decided_at, v.posted_at FROM e, v`
 
 // ReverseVoucher corrects a posted voucher (DESIGN.md §3: a mistake is corrected by a
 // reversing entry, never an edit), in one transaction and the approval's lock order:

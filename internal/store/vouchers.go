@@ -294,16 +294,16 @@ func (s *Store) EvaluateVoucher(ctx context.Context, actor auth.Actor, id int64)
 // commitments, lines (then the ledger's period and running totals).
 func (s *Store) ApproveVoucher(ctx context.Context, actor auth.Actor, id int64) (budget.Voucher, error) {
 	var out budget.Voucher
-	err := s.write(ctx, actor, func(t *tx) error {
+	err := s.writeClaimFirst(ctx, actor, func(t *tx) error {
 		before, err := t.lockSubmitted(ctx, actor, id)
 		if err != nil {
 			return err
 		}
-		locked, err := t.spendVoucher(ctx, before)
+		locked, moves, err := t.spendVoucher(ctx, before)
 		if err != nil {
 			return err
 		}
-		if out, err = t.postVoucher(ctx, before, locked); err != nil {
+		if out, err = t.postVoucher(ctx, before, locked, moves); err != nil {
 			return err
 		}
 		t.reply(out)
@@ -312,19 +312,29 @@ func (s *Store) ApproveVoucher(ctx context.Context, actor auth.Actor, id int64) 
 	return out, err
 }
 
-// spendVoucher moves the budget of a voucher being approved and returns its budget lines
-// as locked (their figures before the move).
-func (t *tx) spendVoucher(ctx context.Context, v budget.Voucher) (map[int64]budget.Line, error) {
-	return t.moveVoucher(ctx, v, 1)
+// spendVoucher checks and plans the budget moves of a voucher being approved and returns
+// its budget lines as locked (their figures before the move) and the moves, which
+// postVoucher writes in the posting's statement.
+func (t *tx) spendVoucher(ctx context.Context, v budget.Voucher) (map[int64]budget.Line, lineMoves, error) {
+	return t.planVoucher(ctx, v, 1)
 }
 
-// moveVoucher spends (sign 1) or gives back (sign −1, a reversal) what a voucher asks of
+// moveVoucher plans (planVoucher) and writes the moves of a voucher's budget lines.
+func (t *tx) moveVoucher(ctx context.Context, v budget.Voucher, sign int) (map[int64]budget.Line, error) {
+	before, moves, err := t.planVoucher(ctx, v, sign)
+	if err != nil {
+		return nil, err
+	}
+	return before, t.applyMoves(ctx, moves)
+}
+
+// planVoucher spends (sign 1) or gives back (sign −1, a reversal) what a voucher asks of
 // its budget lines: commitments locked in id order, then the lines and the lines above
-// them in one statement, availability checked before any change, every line's totals
-// moved in one statement. A commitment-backed line moves committed to spent when spent;
+// them in one statement, availability checked before any change; the moves of every
+// line's totals are returned, for one statement (applyMoves, or the posting's). A commitment-backed line moves committed to spent when spent;
 // given back, its amount is released from the commitment (which stays paid down) and the
 // line's availability grows by exactly what the voucher had spent.
-func (t *tx) moveVoucher(ctx context.Context, v budget.Voucher, sign int) (map[int64]budget.Line, error) {
+func (t *tx) planVoucher(ctx context.Context, v budget.Voucher, sign int) (map[int64]budget.Line, lineMoves, error) {
 	plain := map[int64]money.VND{}
 	byCommitment := map[int64]money.VND{}
 	var commitmentIDs []int64
@@ -341,12 +351,12 @@ func (t *tx) moveVoucher(ctx context.Context, v budget.Voucher, sign int) (map[i
 	slices.Sort(commitmentIDs)
 	commitments, err := t.lockCommitments(ctx, commitmentIDs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	lineIDs, _ := budget.Demand(v.Lines)
 	locked, err := t.lockLines(ctx, lineIDs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	before := make(map[int64]budget.Line, len(locked))
 	for id, l := range locked {
@@ -358,22 +368,22 @@ func (t *tx) moveVoucher(ctx context.Context, v budget.Voucher, sign int) (map[i
 		if sign < 0 {
 			// The payment is undone: its part of the commitment is released.
 			if err := moves.move(locked, c.BudgetLineID, money.Zero, x.Neg()); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if _, err := t.ExecContext(ctx, `UPDATE commitments SET consumed = consumed - $2, released = released + $2 WHERE id = $1`, cid, x); err != nil {
-				return nil, fmt.Errorf("give back commitment %d: %w", cid, err)
+				return nil, nil, fmt.Errorf("give back commitment %d: %w", cid, err)
 			}
 			continue
 		}
 		if c.Status != budget.StatusApproved || c.Open().LessThan(x) {
-			return nil, apperr.Newf(apperr.InsufficientBudget, "Cam kết chi %s còn %s, chứng từ yêu cầu %s.",
+			return nil, nil, apperr.Newf(apperr.InsufficientBudget, "Cam kết chi %s còn %s, chứng từ yêu cầu %s.",
 				"Commitment %s has %s open; the voucher asks %s.", c.ContractNo, c.Open().Format("vi"), x.Format("vi"))
 		}
 		if err := moves.move(locked, c.BudgetLineID, x.Neg(), x); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE commitments SET consumed = consumed + $2 WHERE id = $1`, cid, x); err != nil {
-			return nil, fmt.Errorf("consume commitment %d: %w", cid, err)
+			return nil, nil, fmt.Errorf("consume commitment %d: %w", cid, err)
 		}
 	}
 	for _, id := range lineIDs {
@@ -382,11 +392,12 @@ func (t *tx) moveVoucher(ctx context.Context, v budget.Voucher, sign int) (map[i
 				x = x.Neg()
 			}
 			if err := moves.move(locked, id, money.Zero, x); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
-	return before, t.applyMoves(ctx, moves)
+	moves.countVoucher(v.Lines, sign)
+	return before, moves, nil
 }
 
 // lockCommitments locks commitments in id order.
@@ -470,9 +481,32 @@ func (t *tx) lockSubmitted(ctx context.Context, actor auth.Actor, id int64) (bud
 // row is locked as it is read, then its lines are read.
 func (t *tx) lockVoucher(ctx context.Context, actor auth.Actor, id int64, perm auth.Permission) (budget.Voucher, error) {
 	var r voucherRow
-	err := t.getP(ctx, &r, `SELECT `+voucherColumns+`, v.norm_results FROM vouchers v WHERE v.id = $1 FOR NO KEY UPDATE`, id)
-	if err != nil {
-		return budget.Voucher{}, voucherErr(id, err)
+	if t.claimPending() {
+		// The idempotency key is claimed in this same statement (writeClaimFirst).
+		var c struct {
+			voucherRow
+			Claimed int `db:"claimed"`
+		}
+		err := t.getP(ctx, &c, lockVoucherClaimSQL, append([]any{id}, t.claimArgs()...)...)
+		t.claimed = true
+		if errors.Is(err, sql.ErrNoRows) {
+			// No voucher; the key was claimed unless it exists: another request's is refused.
+			if err := t.claimRefused(ctx, false); err != nil {
+				return budget.Voucher{}, err
+			}
+		}
+		if err != nil {
+			return budget.Voucher{}, voucherErr(id, err)
+		}
+		if c.Claimed != 1 {
+			return budget.Voucher{}, t.claimRefused(ctx, true)
+		}
+		r = c.voucherRow
+	} else {
+		err := t.getP(ctx, &r, `SELECT `+voucherColumns+`, v.norm_results FROM vouchers v WHERE v.id = $1 FOR NO KEY UPDATE`, id)
+		if err != nil {
+			return budget.Voucher{}, voucherErr(id, err)
+		}
 	}
 	if err := inScope(ctx, t, actor, r.UnitID, perm, "chứng từ", "voucher"); err != nil {
 		return budget.Voucher{}, err
@@ -486,6 +520,14 @@ func (t *tx) lockVoucher(ctx context.Context, actor auth.Actor, id int64, perm a
 	}
 	return v, nil
 }
+
+// lockVoucherClaimSQL is lockVoucher's statement with the claim of the idempotency key
+// (user, key, request hash: $2–$4, tx.claimArgs) before it, for writeClaimFirst: claimed
+// is 1 when this statement inserted the key's row.
+const lockVoucherClaimSQL sqlText = `WITH claim AS (
+		INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1)
+	SELECT ` + voucherColumns + `, v.norm_results, (SELECT count(*) FROM claim) AS claimed
+	FROM vouchers v WHERE v.id = $1 FOR NO KEY UPDATE OF v`
 
 // voucherByID reads a voucher with its lines and stored norm results.
 func voucherByID(ctx context.Context, q queryer, id int64) (budget.Voucher, error) {

@@ -81,14 +81,15 @@ func (s *Server) idempotent(c echo.Context, body []byte, status int, view func(a
 	if err != nil {
 		return err
 	}
+	if st, b, ok := store.StoredReply(ctx); ok {
+		return c.JSONBlob(st, b) // rendered once, in the use case's transaction
+	}
 	b, err := json.Marshal(view(resp))
 	if err != nil {
 		return err
 	}
-	if !store.ReplyStored(ctx) {
-		if err := s.store.SaveIdempotentReply(c.Request().Context(), k, status, b); err != nil {
-			s.log.Warn("store idempotent reply", "request_id", reqID(c), "error", err.Error())
-		}
+	if err := s.store.SaveIdempotentReply(c.Request().Context(), k, status, b); err != nil {
+		s.log.Warn("store idempotent reply", "request_id", reqID(c), "error", err.Error())
 	}
 	return c.JSONBlob(status, b)
 }

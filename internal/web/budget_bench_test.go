@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,10 +16,10 @@ import (
 )
 
 // TestAPIApproveCost measures the approve-and-post path over the JSON API in process (no
-// network), one client: n POST /api/v1/vouchers/{id}/approve by the chief accountant's
+// network): n POST /api/v1/vouchers/{id}/approve by the chief accountant's
 // token, on vouchers drafted and submitted beforehand. It runs only when
-// CONGQUY_APPROVE_N is set (e.g. 2000); with -cpuprofile it shows where the server's time
-// goes. The load figures of issue 6 are measured by make bench, not here.
+// CONGQUY_APPROVE_N is set (e.g. 2000), from CONGQUY_APPROVE_CLIENTS goroutines (default
+// 1); with -cpuprofile it shows where the server's time goes. The load figures of issue 6 are measured by make bench, not here.
 func TestAPIApproveCost(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("CONGQUY_APPROVE_N"))
 	if n <= 0 {
@@ -41,13 +43,26 @@ func TestAPIApproveCost(t *testing.T) {
 		ids[i] = v.ID
 	}
 	tok := bs.token(t, loginChief)
+	clients, _ := strconv.Atoi(os.Getenv("CONGQUY_APPROVE_CLIENTS"))
+	clients = max(clients, 1)
+	var next atomic.Int64
+	var wg sync.WaitGroup
 	start := time.Now()
-	for i := range n {
-		r := bs.do(t, http.MethodPost, fmt.Sprintf("/api/v1/vouchers/%d/approve", ids[i]), nil,
-			"Authorization", "Bearer "+tok, "Idempotency-Key", fmt.Sprintf("bench-%08d", i))
-		if r.Code != http.StatusOK {
-			t.Fatalf("approve: %d %s", r.Code, r.Body)
-		}
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				r := bs.do(t, http.MethodPost, fmt.Sprintf("/api/v1/vouchers/%d/approve", ids[i]), nil,
+					"Authorization", "Bearer "+tok, "Idempotency-Key", fmt.Sprintf("bench-%08d", i))
+				if r.Code != http.StatusOK {
+					t.Errorf("approve: %d %s", r.Code, r.Body)
+					return
+				}
+			}
+		}()
 	}
-	t.Logf("%d approvals over the API in process, 1 client: %s each", n, (time.Since(start) / time.Duration(n)).Round(time.Microsecond))
+	wg.Wait()
+	el := time.Since(start)
+	t.Logf("%d approvals over the API in process, %d clients: %.0f/s, %s each", n, clients, float64(n)/el.Seconds(), (el / time.Duration(n)).Round(time.Microsecond))
 }
