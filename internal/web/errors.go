@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/lib/pq"
 
 	"congquy/internal/apperr"
 )
@@ -38,6 +39,16 @@ type errorBody struct {
 	} `json:"error"`
 }
 
+// canceled reports whether err is the end of a request its client abandoned: the
+// context's own error, or the database's answer when the driver cancelled the running
+// statement for that reason ("canceling statement due to user request", 57014; a
+// statement timeout gives the same code with another message and stays an error).
+func canceled(err error) bool {
+	var pqErr *pq.Error
+	return errors.Is(err, context.Canceled) ||
+		errors.As(err, &pqErr) && pqErr.Code == "57014" && strings.Contains(pqErr.Message, "user request")
+}
+
 // handleError is echo's one error handler. It renders an HTML page, an htmx fragment or
 // JSON by what the client accepts; internal errors are logged with the request id and
 // shown to the user only as "internal error" and that id.
@@ -45,9 +56,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+	if canceled(err) && c.Request().Context().Err() != nil {
 		// The client went away: nobody reads the answer, and it is not our failure.
-		s.log.Debug("request canceled by the client", "request_id", reqID(c), "path", clean(c.Request().URL.Path))
+		s.log.Debug("request canceled by the client", "request_id", reqID(c), "path", clean(c.Request().URL.Path), "error", clean(err.Error()))
 		c.Response().WriteHeader(statusClientClosed)
 		return
 	}

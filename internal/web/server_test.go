@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
 
 	"github.com/labstack/echo/v4"
+	"github.com/lib/pq"
 
 	"congquy/internal/auth"
 	"congquy/internal/org"
@@ -225,5 +227,26 @@ func TestClientAddressFromTrustedProxiesOnly(t *testing.T) {
 		if got := e.IPExtractor(req); got != c.want {
 			t.Errorf("%s: client = %s, want %s", c.name, got, c.want)
 		}
+	}
+}
+
+// A request the client abandoned is not the server's failure: whatever error the handler
+// then returns (the driver's "canceling statement due to user request" among them), it is
+// recorded as 499 and never logged as an internal error.
+func TestAbandonedRequestIsNotAnError(t *testing.T) {
+	s := mustServer(t)
+	s.Echo().GET("/test-abandoned", func(c echoContext) error {
+		return &pq.Error{Code: "57014", Message: "canceling statement due to user request"}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest(http.MethodGet, "/test-abandoned", nil).WithContext(ctx)
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if rec.Code != 499 {
+		t.Errorf("status %d, want 499", rec.Code)
+	}
+	if logs := s.logs.String(); strings.Contains(logs, "internal error") || strings.Contains(logs, `"status":503`) {
+		t.Errorf("an abandoned request was logged as a failure:\n%s", logs)
 	}
 }
