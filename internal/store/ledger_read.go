@@ -82,7 +82,8 @@ const journalColumns = `e.id, e.unit_id, u.code AS unit_code, e.entry_date, e.pe
 	e.total, e.reverses_id, (SELECT r.id FROM journal_entries r WHERE r.reverses_id = e.id) AS reversed_by,
 	e.posted_by, e.posted_at`
 
-// ListJournal returns one page of entries, newest first, and how many match.
+// ListJournal returns one page of entries, newest first, and how many match, counted up
+// to CountCap + 1.
 func (s *Store) ListJournal(ctx context.Context, f JournalFilter) ([]JournalRow, int, error) {
 	where := func(q *query) *query {
 		q.add("WHERE TRUE")
@@ -106,7 +107,9 @@ func (s *Store) ListJournal(ctx context.Context, f JournalFilter) ([]JournalRow,
 	var out []JournalRow
 	var total int
 	err := s.read(ctx, func(t *sqlx.Tx) error {
-		c := where(newQuery("SELECT count(*) FROM journal_entries e"))
+		// Counting a large journal costs more than the page itself: stop at CountCap + 1
+		// (the pager then says "more than CountCap").
+		c := where(newQuery("SELECT count(*) FROM (SELECT 1 FROM journal_entries e")).add("LIMIT ?) AS x", CountCap+1)
 		if err := t.GetContext(ctx, &total, c.String(), c.Args()...); err != nil {
 			return err
 		}

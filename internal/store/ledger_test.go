@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"congquy/internal/apperr"
@@ -373,3 +374,35 @@ func TestReopenMakerChecker(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// The journal's count stops at CountCap + 1, and its pages come newest first from the
+// date index whatever the size of the journal.
+func TestJournalCountIsCapped(t *testing.T) {
+	st, owner := mustStore(t)
+	ctx := context.Background()
+	office := mustUnit(t, st, nil, "J")
+	mustPost(t, st, office.ID, day(2026, 3, 5), ln("611", 7, 0), ln("112", 0, 7))
+	db := sqlx.MustOpen("postgres", owner)
+	defer db.Close()
+	tx := db.MustBegin()
+	tx.MustExec(`SET LOCAL session_replication_role = replica`) // bulk rows without the posting triggers
+	tx.MustExec(`INSERT INTO journal_entries (unit_id, entry_date, period, memo, source_type, posted_by, total)
+		SELECT $1, date '2026-01-01' + g % 60, date_trunc('month', date '2026-01-01' + g % 60), 'bulk', 'manual', 'test', 1
+		FROM generate_series(1, $2) g`, office.ID, store.CountCap+500)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	rows, n, err := st.ListJournal(ctx, store.JournalFilter{Within: []int64{office.ID}, Page: store.Page{Number: 1, Size: 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != store.CountCap+1 {
+		t.Errorf("count %d, want the cap + 1 (%d)", n, store.CountCap+1)
+	}
+	if len(rows) != 20 || rows[0].Memo == "bulk" || !rows[0].EntryDate.Equal(day(2026, 3, 5)) {
+		t.Errorf("first page does not start with the newest entry: %+v", rows[0])
+	}
+	if _, n, err = st.ListJournal(ctx, store.JournalFilter{Within: []int64{office.ID}, Page: store.Page{Size: 20}, Account: "611"}); err != nil || n != 1 {
+		t.Errorf("filtered count %d, %v", n, err)
+	}
+}

@@ -15,6 +15,10 @@ type Page struct {
 // MaxPageSize bounds how many rows one request may ask for.
 const MaxPageSize = 200
 
+// CountCap is where the counts of the longest lists (the journal) stop: a total above it
+// is shown as "more than CountCap", so that counting never costs more than the page.
+const CountCap = 10_000
+
 // MaxPageNumber bounds the page a request may ask for, so that the offset cannot
 // overflow (?page=9223372036854775807 was a server error); no list is that long.
 const MaxPageNumber = 10_000_000
