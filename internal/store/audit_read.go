@@ -63,7 +63,9 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditRow, int, 
 	var out []AuditRow
 	var total int
 	err := s.read(ctx, func(t *sqlx.Tx) error {
-		c := where(newQuery("SELECT count(*) FROM audit_events e"))
+		// The trail grows by every act: count only up to CountCap + 1 (the pager then
+		// says "more than CountCap").
+		c := where(newQuery("SELECT count(*) FROM (SELECT 1 FROM audit_events e")).add("LIMIT ?) AS x", CountCap+1)
 		if err := t.GetContext(ctx, &total, c.String(), c.Args()...); err != nil {
 			return err
 		}
