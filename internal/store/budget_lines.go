@@ -100,10 +100,11 @@ type LineFilter struct {
 // many match.
 func (s *Store) Lines(ctx context.Context, f LineFilter) ([]budget.Line, int, error) {
 	where := func(q *query) *query {
-		q.add("WHERE l.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ANY(?))", pqInt64s(f.Within))
-		if f.UnitID != 0 {
-			q.add("AND l.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?)", f.UnitID)
+		within := f.Within
+		if within == nil {
+			within = []int64{} // no scope, no rows
 		}
+		q.add("WHERE TRUE").inUnits("l.unit_id", within, f.UnitID)
 		if f.FiscalYear != 0 {
 			q.add("AND l.fiscal_year = ?", f.FiscalYear)
 		}

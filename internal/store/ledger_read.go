@@ -87,19 +87,7 @@ const journalColumns = `e.id, e.unit_id, u.code AS unit_code, e.entry_date, e.pe
 func (s *Store) ListJournal(ctx context.Context, f JournalFilter) ([]JournalRow, int, error) {
 	where := func(q *query) *query {
 		q.add("WHERE TRUE")
-		// One closure lookup, not two: two IN lists over unit_closure made PostgreSQL
-		// misjudge how many entries match and sort them all instead of walking the date
-		// index (100 ms instead of 0.3 at 300,000 entries). A chosen unit counts only if it
-		// is itself in scope; its subtree then is too.
-		switch {
-		case f.UnitID != 0 && f.Within != nil:
-			q.add(`AND e.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?
-				AND ? IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ANY(?)))`, f.UnitID, f.UnitID, pqInt64s(f.Within))
-		case f.UnitID != 0:
-			q.add("AND e.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?)", f.UnitID)
-		case f.Within != nil:
-			q.add("AND e.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ANY(?))", pqInt64s(f.Within))
-		}
+		q.inUnits("e.unit_id", f.Within, f.UnitID)
 		if f.Period != nil {
 			q.add("AND e.period = ?", ledger.MonthOf(*f.Period))
 		}

@@ -33,6 +33,25 @@ func (q *query) add(frag sqlText, args ...any) *query {
 	return q
 }
 
+// inUnits limits col, a unit id column, to the subtrees of the scope's units (within;
+// nil: no limit) and, when unitID is set, to that unit's subtree as well. The two are one
+// closure lookup: as two IN lists over unit_closure, PostgreSQL misjudged how many rows
+// match and sorted them all instead of walking an index that stops after one page (the
+// journal at 300,000 entries: 100 ms instead of 0.3).
+func (q *query) inUnits(col sqlText, within []int64, unitID int64) *query {
+	switch {
+	case unitID != 0 && within != nil:
+		return q.add("AND "+col+` IN (SELECT c.descendant_id FROM unit_closure c WHERE c.ancestor_id = ?
+			AND EXISTS (SELECT 1 FROM unit_closure s WHERE s.descendant_id = c.descendant_id AND s.ancestor_id = ANY(?)))`,
+			unitID, pqInt64s(within))
+	case unitID != 0:
+		return q.add("AND "+col+" IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?)", unitID)
+	case within != nil:
+		return q.add("AND "+col+" IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ANY(?))", pqInt64s(within))
+	}
+	return q
+}
+
 // orderBy appends the ORDER BY clause chosen by key from an allow-list, or the fallback
 // when the key is not in the list.
 func (q *query) orderBy(allowed map[string]sqlText, key string, fallback sqlText) *query {

@@ -600,10 +600,11 @@ type VoucherFilter struct {
 // Vouchers returns one page of vouchers in scope, newest first, and how many match.
 func (s *Store) Vouchers(ctx context.Context, f VoucherFilter) ([]budget.Voucher, int, error) {
 	where := func(q *query) *query {
-		q.add("WHERE v.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ANY(?))", pqInt64s(f.Within))
-		if f.UnitID != 0 {
-			q.add("AND v.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?)", f.UnitID)
+		within := f.Within
+		if within == nil {
+			within = []int64{} // no scope, no rows
 		}
+		q.add("WHERE TRUE").inUnits("v.unit_id", within, f.UnitID)
 		if f.FiscalYear != 0 {
 			q.add("AND v.fiscal_year = ?", f.FiscalYear)
 		}
